@@ -1,0 +1,1 @@
+"""Reproducible accuracy, speed and scale benchmarks; results are written as JSON to ``results/``."""

@@ -1,0 +1,1 @@
+"""Benchmarks of the ``features`` package (run ``python -m benchmarks.features.speed``)."""

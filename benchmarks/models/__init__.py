@@ -1,0 +1,1 @@
+"""Benchmarks of the forecasting models: accuracy on real and sample panels, speed, memory."""

@@ -1,0 +1,213 @@
+"""The library's default forecaster: back-test candidates, pick per series, calibrate intervals."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from sklearn.base import clone
+
+from ._validation import check_horizon, check_positive_int
+from .backtest import backtest_panel
+from .base import FALLBACK_COLUMNS, BaseForecaster
+from .conformal import ConformalQuantiles
+from .metrics import robust_scale
+from .panel import Panel
+from .registry import resolve_models
+
+DEFAULT_MODELS = ("naive", "drift", "theta", "damped")
+SELECTIONS = ("combine", "series", "global")
+# Origins with fewer training points give scales too noisy to pool with the others.
+MIN_SCORED_TRAIN_LENGTH = 3
+# Weight, in back-test errors, of the all-series score in each series' score: short series have
+# few errors, and choosing on them alone picks noise.
+PRIOR_WEIGHT = 10.0
+
+
+class AutoForecaster(BaseForecaster):
+    """Combine or choose models per series by rolling-origin back-test, with conformal intervals.
+
+    Every candidate is refitted at each origin ``last - k`` for ``k = 1 .. n_windows + h - 1``
+    (calendar years shared by all series) and scored by the mean absolute scaled error (MASE)
+    of its forecasts up to ``h`` years ahead. A series' score is shrunk towards the
+    all-series score so that short series do not decide on noise. Then, per series:
+
+    - ``"combine"`` (default) averages, with equal weights, every candidate whose score is
+      within ``trim`` times the best one. Annual series turn at breaks that no back-test
+      window foresees, and a trimmed equal-weight mean is far more robust there than picking
+      the latest winner;
+    - ``"series"`` picks the best-scoring candidate;
+    - ``"global"`` picks the candidate best over all series.
+
+    Prediction intervals are conformal: per horizon, quantiles of the absolute scaled
+    back-test errors of the final forecasts, pooled over series, times each series' scale,
+    so an 80% interval covers about 80% out of sample.
+
+    Parameters
+    ----------
+    models : list of str or estimators, optional
+        Candidates; default ``naive, drift, theta, damped`` (all vectorized). Names:
+        ``naive, drift, mean, theta, damped, ets, arima, sm_theta, gbm``.
+    h : int, default 5
+        Horizon of the back-test used for selection and calibration.
+    n_windows : int, default 3
+        Number of back-test origins with all ``h`` years observed.
+    selection : {"combine", "series", "global"}, default "combine"
+        How candidates become the forecast, see above.
+    trim : float, default 3.0
+        In ``"combine"``, drop candidates scoring worse than ``trim`` times the series' best.
+    n_jobs : int, default 1
+        joblib workers over back-test origins (and over series in statsmodels models).
+    backend : str, optional
+        joblib backend name, e.g. ``"loky"`` or ``"dask"``.
+    random_state : int, default 0
+        Seed passed to candidates that take one.
+
+    Attributes
+    ----------
+    selected_ : pandas.DataFrame
+        ``unique_id, model, mase, n_errors``: the chosen candidate (or ``+``-joined
+        combination) per series and its back-test MASE (NaN without back-test errors).
+    weights_ : numpy.ndarray
+        ``(n_candidates, n_series)`` weight of each candidate in each series' forecast.
+    fallbacks_ : pandas.DataFrame
+        ``unique_id, model, fallback, reason`` for series that fell back to a simpler model.
+    scores_ : pandas.DataFrame
+        Back-test MASE of every candidate over all series.
+    conformal_ : ConformalQuantiles
+        The interval calibration.
+    """
+
+    name = "auto"
+
+    def __init__(
+        self,
+        models=None,
+        h=5,
+        n_windows=3,
+        selection="combine",
+        trim=3.0,
+        n_jobs=1,
+        backend=None,
+        random_state=0,
+    ):
+        self.models = models
+        self.h = h
+        self.n_windows = n_windows
+        self.selection = selection
+        self.trim = trim
+        self.n_jobs = n_jobs
+        self.backend = backend
+        self.random_state = random_state
+
+    def _candidates(self) -> dict[str, object]:
+        base = resolve_models(DEFAULT_MODELS if self.models is None else self.models)
+        for name, model in base.items():
+            params = model.get_params(deep=False)
+            shared = (("random_state", self.random_state), ("n_jobs", self.n_jobs), ("backend", self.backend))
+            overrides = {k: v for k, v in shared if k in params}
+            if overrides:
+                base[name] = clone(model).set_params(**overrides)
+        return base
+
+    def _fit_panel(self, panel: Panel) -> "AutoForecaster":
+        horizon = check_horizon(self.h)
+        n_windows = check_positive_int("n_windows", self.n_windows)
+        if self.selection not in SELECTIONS:
+            raise ValueError(f"selection must be one of {', '.join(SELECTIONS)}; got {self.selection!r}")
+        if not (isinstance(self.trim, (int, float)) and self.trim >= 1):
+            raise ValueError(f"trim must be a number >= 1; got {self.trim!r}")
+        base = self._candidates()
+        self._remember_panel(panel)
+        n = panel.n_series
+        last = int(panel.last_ds.max())
+        cutoffs = [last - k for k in range(n_windows + horizon - 1, 0, -1)]
+
+        # errors: (n_candidates, n_series, n_origins, h) scaled errors, NaN where not observed.
+        names = list(base)
+        errors = np.stack(
+            [
+                self._scaled_errors(
+                    panel,
+                    backtest_panel(model, panel, cutoffs, horizon, n_jobs=self.n_jobs, backend=self.backend),
+                    len(cutoffs),
+                    horizon,
+                )
+                for model in base.values()
+            ]
+        )
+        abs_err = np.abs(errors).reshape(len(names), n, -1)
+        counts = np.isfinite(abs_err[0]).sum(axis=1)
+        sums = np.nansum(abs_err, axis=2)
+        pooled = np.array([np.nanmean(a) if np.isfinite(a).any() else np.inf for a in abs_err])
+        shrunk = (sums + PRIOR_WEIGHT * pooled[:, None]) / (counts + PRIOR_WEIGHT)
+        shrunk[:, counts == 0] = pooled[:, None]
+        shrunk = np.where(np.isfinite(shrunk), shrunk, np.inf)
+
+        weights = np.zeros((len(names), n))
+        if self.selection == "combine":
+            keep = shrunk <= self.trim * shrunk.min(axis=0)
+            if not np.isfinite(shrunk).any():
+                keep[:] = True
+            weights = keep / keep.sum(axis=0)
+        else:
+            best = np.argmin(shrunk, axis=0) if self.selection == "series" else np.full(n, np.argmin(pooled))
+            weights[best, np.arange(n)] = 1.0
+
+        final_errors = np.einsum("ms,msoh->soh", weights, np.nan_to_num(errors))
+        final_errors[~np.isfinite(errors[0])] = np.nan
+        self.conformal_ = ConformalQuantiles(final_errors.reshape(-1, horizon))
+        self.scale_ = robust_scale(panel)
+        self.candidate_names_ = names
+        self.weights_ = weights
+        labels = np.array(["+".join(np.asarray(names)[weights[:, i] > 0]) for i in range(n)], dtype=object)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            achieved = np.nansum(np.abs(final_errors).reshape(n, -1), axis=1) / counts
+        self.selected_ = pd.DataFrame({"unique_id": panel.ids, "model": labels, "mase": achieved, "n_errors": counts})
+        self.scores_ = pd.DataFrame({"model": names, "mase": pooled}).sort_values("mase", ignore_index=True)
+        self._fit_final(panel, base, names, weights, counts)
+        return self
+
+    @staticmethod
+    def _scaled_errors(panel: Panel, windows, n_origins: int, h: int) -> np.ndarray:
+        out = np.full((panel.n_series, n_origins, h), np.nan)
+        for w in windows:
+            out[w.rows, w.index] = _scale(w.actual - w.mean, w)
+        return out
+
+    def _fit_final(self, panel, base, names, weights, counts) -> None:
+        self.fitted_models_ = {}
+        records = [
+            (panel.ids[row], "auto", self.selected_["model"].iloc[row], "no back-test window (series too short); used the all-series scores")
+            for row in np.flatnonzero(counts == 0)
+        ]
+        for k, name in enumerate(names):
+            rows = np.flatnonzero(weights[k] > 0)
+            if len(rows) == 0:
+                continue
+            model = clone(base[name])._fit_panel(panel.subset(rows))
+            self.fitted_models_[name] = (rows, model)
+            fallbacks = getattr(model, "fallbacks_", None)
+            if fallbacks is not None and len(fallbacks):
+                records.extend(fallbacks[FALLBACK_COLUMNS].itertuples(index=False, name=None))
+        self.fallbacks_ = pd.DataFrame.from_records(records, columns=FALLBACK_COLUMNS)
+
+    def _forecast(self, h: int) -> tuple[np.ndarray, None]:
+        mean = np.zeros((self.n_series_, h))
+        for k, name in enumerate(self.candidate_names_):
+            if name in self.fitted_models_:
+                rows, model = self.fitted_models_[name]
+                member_mean, _ = model._forecast(h)
+                mean[rows] += self.weights_[k, rows, None] * member_mean
+        return mean, None
+
+    def _predict_arrays(self, h: int, levels: list[float]):
+        mean, _ = self._forecast(h)
+        return mean, self.conformal_.bounds(mean, self.scale_, levels)
+
+
+def _scale(error: np.ndarray, window) -> np.ndarray:
+    scale = window.scale
+    with np.errstate(invalid="ignore", divide="ignore"):
+        out = error / scale[:, None]
+    out[~(scale > 0) | (window.train_lengths < MIN_SCORED_TRAIN_LENGTH)] = np.nan
+    return out

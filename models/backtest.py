@@ -1,0 +1,140 @@
+"""Rolling-origin back-tests: refit at each origin on data up to it, forecast, compare."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from joblib import Parallel, delayed
+from sklearn.base import clone
+
+from ._validation import ID_COL, TIME_COL, check_horizon, check_levels, check_positive_int, level_label
+from .metrics import naive_scales, robust_scale
+from .panel import Panel
+
+
+@dataclass
+class WindowResult:
+    """Forecasts from one origin for the series observed by then (``rows`` index the full panel)."""
+
+    index: int
+    cutoff: int
+    rows: np.ndarray
+    mean: np.ndarray
+    bounds: dict
+    actual: np.ndarray
+    scale_mae: np.ndarray
+    scale_mse: np.ndarray
+    scale: np.ndarray
+    train_lengths: np.ndarray
+
+
+def rolling_cutoffs(panel: Panel, h: int, n_windows: int, step: int = 1) -> list[int]:
+    """Origins ``last - h - step * j`` (oldest first) so each window has ``h`` observed years."""
+    last = int(panel.last_ds.max())
+    return [last - h - step * j for j in reversed(range(n_windows))]
+
+
+def _run_window(model, panel: Panel, index: int, cutoff: int, h: int, levels: list[float]) -> WindowResult | None:
+    train, rows = panel.truncate(cutoff)
+    if train.n_series == 0:
+        return None
+    fitted = clone(model)._fit_panel(train)
+    mean, bounds = fitted._predict_arrays(h, levels)
+    scale_mae, scale_mse = naive_scales(train)
+    actual = panel.actuals_after(rows, cutoff, h)
+    return WindowResult(index, cutoff, rows, mean, bounds, actual, scale_mae, scale_mse, robust_scale(train), train.lengths)
+
+
+def backtest_panel(
+    model,
+    panel: Panel,
+    cutoffs: list[int],
+    h: int,
+    levels: list[float] | None = None,
+    n_jobs: int | None = 1,
+    backend: str | None = None,
+) -> list[WindowResult]:
+    """Fit a fresh clone of ``model`` at every origin, in parallel over origins with joblib."""
+    levels = levels or []
+    results = Parallel(n_jobs=n_jobs, backend=backend)(
+        delayed(_run_window)(model, panel, i, c, h, levels) for i, c in enumerate(cutoffs))
+    return [r for r in results if r is not None]
+
+
+def windows_to_frame(panel: Panel, windows: list[WindowResult]) -> pd.DataFrame:
+    """Long back-test frame: one row per series, origin and step with an observed actual."""
+    frames = []
+    for w in windows:
+        n, h = w.mean.shape
+        data = {
+            ID_COL: np.repeat(panel.ids[w.rows], h),
+            "cutoff": np.full(n * h, w.cutoff),
+            TIME_COL: np.repeat(w.cutoff, n * h) + np.tile(np.arange(1, h + 1), n),
+            "step": np.tile(np.arange(1, h + 1), n),
+            "y": w.actual.ravel(),
+            "yhat": w.mean.ravel(),
+        }
+        for level, (lo, hi) in w.bounds.items():
+            data[f"yhat_lo_{level_label(level)}"] = lo.ravel()
+            data[f"yhat_hi_{level_label(level)}"] = hi.ravel()
+        data["scale_mae"] = np.repeat(w.scale_mae, h)
+        data["scale_mse"] = np.repeat(w.scale_mse, h)
+        frames.append(pd.DataFrame(data))
+    if not frames:
+        raise ValueError("no back-test origin has any series with data up to it; use later cutoffs")
+    out = pd.concat(frames, ignore_index=True)
+    return out.loc[out["y"].notna()].reset_index(drop=True)
+
+
+def cross_validation(
+    model,
+    df: pd.DataFrame,
+    h: int,
+    n_windows: int = 3,
+    step: int = 1,
+    cutoffs: list[int] | None = None,
+    level: list[float] | None = None,
+    n_jobs: int | None = 1,
+    backend: str | None = None,
+) -> pd.DataFrame:
+    """Rolling-origin cross-validation of any model in this package.
+
+    At each origin (a calendar year shared by all series, so related series, such as a total
+    and its parts, never see a year another series is scored on) a fresh clone of the model is
+    fitted on data up to the origin and forecasts ``h`` years.
+
+    Parameters
+    ----------
+    model : estimator
+        Unfitted model from this package, e.g. ``AutoForecaster()``.
+    df : pandas.DataFrame
+        Long panel ``unique_id, ds, y``.
+    h : int
+        Horizon of every window.
+    n_windows, step : int
+        Number of origins and years between them, ending ``h`` years before the last year;
+        ignored when ``cutoffs`` is given.
+    cutoffs : list of int, optional
+        Explicit origin years (last year of training data).
+    level : list of float, optional
+        Interval levels to produce.
+    n_jobs, backend : optional
+        joblib parallelism over origins.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``unique_id, cutoff, ds, step, y, yhat`` (+ interval columns) and the naive scales
+        ``scale_mae, scale_mse`` used by :func:`models.evaluate`; only points with an
+        observed actual.
+    """
+    h = check_horizon(h)
+    levels = check_levels(level)
+    panel = Panel.from_frame(df)
+    if cutoffs is None:
+        cutoffs = rolling_cutoffs(panel, h, check_positive_int("n_windows", n_windows), check_positive_int("step", step))
+    cutoffs = sorted(int(c) for c in cutoffs)
+    windows = backtest_panel(model, panel, cutoffs, h, levels, n_jobs=n_jobs, backend=backend)
+    return windows_to_frame(panel, windows)

@@ -1,0 +1,178 @@
+"""Shared fit/predict plumbing: validation, fallback chain for unusable series, intervals."""
+
+from __future__ import annotations
+
+from abc import abstractmethod
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+from sklearn.base import BaseEstimator
+from sklearn.utils.validation import check_is_fitted
+
+from ._validation import ID_COL, check_horizon, check_levels
+from .exogenous import attach_features
+from .panel import Panel, forecast_frame
+
+FALLBACK_COLUMNS = ["unique_id", "model", "fallback", "reason"]
+
+
+def normal_bounds(
+    mean: np.ndarray, std: np.ndarray, levels: list[float]
+) -> dict[float, tuple[np.ndarray, np.ndarray]]:
+    """Symmetric Gaussian intervals ``mean +/- z * std`` for each level (percent)."""
+    bounds = {}
+    for level in levels:
+        z = stats.norm.ppf(0.5 + level / 200.0)
+        bounds[level] = (mean - z * std, mean + z * std)
+    return bounds
+
+
+class BaseForecaster(BaseEstimator):
+    """Base of every model: ``fit(df)`` on a long panel, ``predict(h, level)`` to a long frame.
+
+    Subclasses implement ``_fit_panel(panel)`` and ``_forecast(h)``; the latter returns the
+    point forecasts and, where the model has them, model-based standard deviations, both
+    ``(n_series, h)`` arrays in the order of ``ids_``.
+    """
+
+    def fit(self, df: pd.DataFrame, features: pd.DataFrame | None = None) -> "BaseForecaster":
+        """Fit on a long frame ``unique_id, ds, y`` (extra numeric columns are exogenous).
+
+        Parameters
+        ----------
+        df : pandas.DataFrame
+            Long panel.
+        features : pandas.DataFrame, optional
+            Caller's features on ``unique_id, ds`` (text columns become categories); used by
+            models with exogenous inputs, such as the gradient model, ignored by the others.
+
+        Returns
+        -------
+        self
+        """
+        frame, categorical = attach_features(df, features)
+        return self._fit_panel(Panel.from_frame(frame, validated=True, categorical=categorical))
+
+    def predict(self, h: int, level: list[float] | None = None) -> pd.DataFrame:
+        """Forecast ``h`` years past each series' last year.
+
+        Parameters
+        ----------
+        h : int
+            Forecast horizon in years.
+        level : list of float, optional
+            Prediction-interval levels in percent, e.g. ``[80, 95]``.
+
+        Returns
+        -------
+        pandas.DataFrame
+            ``unique_id, ds, yhat`` and ``yhat_lo_<L>``, ``yhat_hi_<L>`` per level, ordered by
+            series then year.
+        """
+        check_is_fitted(self, "ids_")
+        h = check_horizon(h)
+        levels = check_levels(level)
+        mean, bounds = self._predict_arrays(h, levels)
+        return forecast_frame(self.ids_, self.last_ds_, mean, bounds)
+
+    def _predict_arrays(self, h: int, levels: list[float]):
+        mean, std = self._forecast(h)
+        if levels and std is None:
+            raise ValueError(f"{type(self).__name__} has no prediction intervals; wrap it in AutoForecaster")
+        bounds = normal_bounds(mean, std, levels) if levels else {}
+        return mean, bounds
+
+    def _remember_panel(self, panel: Panel) -> None:
+        self.ids_ = panel.ids
+        self.last_ds_ = panel.last_ds
+        self.n_series_ = panel.n_series
+
+
+class VectorizedForecaster(BaseForecaster):
+    """A model fitted for all series at once on the right-aligned matrix.
+
+    Series shorter than the model's minimum length, or whose fit is not finite, are handed
+    down the fallback chain (damped trend -> drift -> naive); each hand-over is recorded in
+    ``fallbacks_``.
+    """
+
+    #: Fewest observations the model needs.
+    min_length = 1
+
+    def _fit_panel(self, panel: Panel) -> "VectorizedForecaster":
+        self._remember_panel(panel)
+        n = panel.n_series
+        owner = np.full(n, -1)
+        members: list[tuple[np.ndarray, object]] = []
+        records: list[tuple] = []
+        pending = np.arange(n)
+        reasons = {}
+        for rank, model in enumerate(self._fit_chain()):
+            if len(pending) == 0:
+                break
+            long_enough = panel.lengths[pending] >= model.min_length
+            for row in pending[~long_enough]:
+                reasons.setdefault(row, f"too short ({panel.lengths[row]} < {model.min_length} points)")
+            rows = pending[long_enough]
+            if len(rows) == 0:
+                continue
+            sub = panel.subset(rows)
+            usable = model._fit_arrays(sub)
+            if not usable.all():
+                for row in rows[~usable]:
+                    reasons.setdefault(row, "fit not finite")
+                model = model._fit_arrays_subset(sub, usable)
+                rows = rows[usable]
+            owner[rows] = rank
+            members.append((rows, model))
+            if rank > 0:
+                for row in rows:
+                    records.append((panel.ids[row], self._label(), model._label(), reasons[row]))
+            pending = np.setdiff1d(pending, rows)
+        self.members_ = members
+        self.fallbacks_ = pd.DataFrame.from_records(records, columns=FALLBACK_COLUMNS)
+        return self
+
+    def _fit_chain(self) -> list["VectorizedForecaster"]:
+        from .baselines import Drift, Naive
+
+        chain = [self._fresh()]
+        for fallback in (Drift(), Naive()):
+            if type(fallback) is not type(self):
+                chain.append(fallback)
+        return chain
+
+    def _fresh(self) -> "VectorizedForecaster":
+        return type(self)(**self.get_params(deep=False))
+
+    def _fit_arrays_subset(self, panel: Panel, usable: np.ndarray) -> "VectorizedForecaster":
+        model = self._fresh()
+        model._fit_arrays(panel.subset(usable))
+        return model
+
+    def _label(self) -> str:
+        return getattr(self, "name", type(self).__name__)
+
+    def _forecast(self, h: int) -> tuple[np.ndarray, np.ndarray]:
+        mean = np.empty((self.n_series_, h))
+        std = np.empty((self.n_series_, h))
+        for rows, model in self.members_:
+            m, s = model._forecast_arrays(h)
+            mean[rows], std[rows] = m, s
+        return mean, std
+
+    @abstractmethod
+    def _fit_arrays(self, panel: Panel) -> np.ndarray:
+        """Fit on every row of ``panel``; return a mask of rows with a usable (finite) fit."""
+
+    @abstractmethod
+    def _forecast_arrays(self, h: int) -> tuple[np.ndarray, np.ndarray]:
+        """Point forecasts and model-based standard deviations for the rows last fitted."""
+
+
+def empty_fallbacks() -> pd.DataFrame:
+    return pd.DataFrame({col: pd.Series(dtype=object) for col in FALLBACK_COLUMNS})
+
+
+__all__ = ["BaseForecaster", "VectorizedForecaster", "normal_bounds", "ID_COL"]

@@ -1,0 +1,166 @@
+"""One gradient-boosting model across all series, forecasting scale-free changes directly."""
+
+from __future__ import annotations
+
+import numpy as np
+from sklearn.ensemble import HistGradientBoostingRegressor
+
+from ._validation import check_levels, check_positive_int
+from .base import BaseForecaster
+from .panel import Panel
+
+
+class GlobalGradientBoosting(BaseForecaster):
+    """Global ``HistGradientBoostingRegressor`` on scale-free targets, direct strategy.
+
+    For every series and origin year ``t`` it learns the change to ``t + k``
+    (``k = 1 .. max_horizon``, ``k`` being a feature) divided by the mean absolute level of
+    the last ``n_lags`` years, from scale-free lags and growth, the series' exogenous columns
+    and any caller features at ``t`` (e.g. demographic, emigration and labour-market
+    features, region and sector as categories). Quantile-loss models give the intervals.
+
+    Parameters
+    ----------
+    max_horizon : int, default 5
+        Longest horizon it can forecast.
+    n_lags : int, default 5
+        Years of history described by the built-in features.
+    quantile_levels : tuple of float, default (80, 95)
+        Interval levels trained with quantile loss; ``predict`` accepts these levels.
+    max_iter, learning_rate, max_leaf_nodes, min_samples_leaf : optional
+        Passed to every ``HistGradientBoostingRegressor``.
+    max_samples : int, default 200000
+        Training rows drawn at random (with ``random_state``) when there are more.
+    random_state : int, default 0
+
+    Attributes
+    ----------
+    feature_names_ : list of str
+    estimators_ : dict
+        ``"mean"`` and ``(level, "lo" | "hi")`` to fitted regressors.
+    """
+
+    name = "gbm"
+
+    def __init__(
+        self,
+        max_horizon=5,
+        n_lags=5,
+        quantile_levels=(80, 95),
+        max_iter=200,
+        learning_rate=0.05,
+        max_leaf_nodes=15,
+        min_samples_leaf=20,
+        max_samples=200_000,
+        random_state=0,
+    ):
+        self.max_horizon = max_horizon
+        self.n_lags = n_lags
+        self.quantile_levels = quantile_levels
+        self.max_iter = max_iter
+        self.learning_rate = learning_rate
+        self.max_leaf_nodes = max_leaf_nodes
+        self.min_samples_leaf = min_samples_leaf
+        self.max_samples = max_samples
+        self.random_state = random_state
+
+    def _origin_features(self, panel: Panel, column: int, step: int) -> tuple[np.ndarray, np.ndarray]:
+        """Feature rows for origin ``column`` (same for all series) and horizon ``step``."""
+        values = panel.values
+        window = values[:, max(0, column - self.n_lags + 1) : column + 1]
+        with np.errstate(invalid="ignore"):
+            scale = np.nanmean(np.abs(window), axis=1)
+        scale = np.where(scale > 0, scale, np.nan)
+        current = values[:, column]
+        columns = [np.full(panel.n_series, float(step))]
+        for lag in range(1, self.n_lags + 1):
+            past = values[:, column - lag] if column - lag >= 0 else np.full(panel.n_series, np.nan)
+            columns.append((current - past) / scale)
+        columns.append(np.minimum(column - panel.first_column + 1, 50).astype(float))
+        for name in self.exog_names_:
+            columns.append(panel.exog[name][:, column])
+        return np.column_stack(columns), scale
+
+    def _fit_panel(self, panel: Panel) -> "GlobalGradientBoosting":
+        horizon = check_positive_int("max_horizon", self.max_horizon)
+        check_positive_int("n_lags", self.n_lags)
+        self.quantile_levels_ = check_levels(self.quantile_levels)
+        self._remember_panel(panel)
+        self.exog_names_ = sorted(panel.exog)
+        self.feature_names_ = (
+            ["horizon"] + [f"change_from_lag{lag}" for lag in range(1, self.n_lags + 1)] + ["history_length"] + self.exog_names_
+        )
+        X_parts, y_parts = [], []
+        for column in range(panel.width - 1):
+            for step in range(1, min(horizon, panel.width - 1 - column) + 1):
+                X, scale = self._origin_features(panel, column, step)
+                target = (panel.values[:, column + step] - panel.values[:, column]) / scale
+                usable = np.isfinite(target)
+                X_parts.append(X[usable])
+                y_parts.append(target[usable])
+        X = np.concatenate(X_parts) if X_parts else np.empty((0, len(self.feature_names_)))
+        y = np.concatenate(y_parts) if y_parts else np.empty(0)
+        if len(y) < 2:
+            raise ValueError("GlobalGradientBoosting needs series with at least two years to learn from")
+        rng = np.random.default_rng(self.random_state)
+        if len(y) > self.max_samples:
+            keep = np.sort(rng.choice(len(y), size=int(self.max_samples), replace=False))
+            X, y = X[keep], y[keep]
+        categorical = np.array([name in panel.categorical for name in self.feature_names_])
+        self.estimators_ = {"mean": self._regressor("squared_error", None, categorical).fit(X, y)}
+        for level in self.quantile_levels_:
+            for side, q in (("lo", 0.5 - level / 200), ("hi", 0.5 + level / 200)):
+                self.estimators_[(level, side)] = self._regressor("quantile", q, categorical).fit(X, y)
+        self.last_panel_ = panel
+        self.n_training_rows_ = len(y)
+        return self
+
+    def _regressor(self, loss: str, quantile: float | None, categorical: np.ndarray) -> HistGradientBoostingRegressor:
+        return HistGradientBoostingRegressor(
+            loss=loss,
+            quantile=quantile,
+            max_iter=self.max_iter,
+            learning_rate=self.learning_rate,
+            max_leaf_nodes=self.max_leaf_nodes,
+            min_samples_leaf=self.min_samples_leaf,
+            categorical_features=categorical if categorical.any() else None,
+            early_stopping=False,
+            random_state=self.random_state,
+        )
+
+    def _origin_design(self, h: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        if h > self.max_horizon:
+            raise ValueError(f"h={h} exceeds max_horizon={self.max_horizon} the model was trained for")
+        panel = self.last_panel_
+        last = panel.width - 1
+        blocks = [self._origin_features(panel, last, step) for step in range(1, h + 1)]
+        X = np.concatenate([b[0] for b in blocks])  # step-major: all series for step 1, then 2 ...
+        scale = np.nan_to_num(blocks[0][1], nan=0.0)
+        return X, scale, panel.values[:, last]
+
+    def _to_levels(self, predicted: np.ndarray, h: int, scale: np.ndarray, current: np.ndarray) -> np.ndarray:
+        change = predicted.reshape(h, -1).T
+        return current[:, None] + change * scale[:, None]
+
+    def _forecast(self, h: int) -> tuple[np.ndarray, None]:
+        X, scale, current = self._origin_design(h)
+        return self._to_levels(self.estimators_["mean"].predict(X), h, scale, current), None
+
+    def _predict_arrays(self, h: int, levels: list[float]):
+        missing = [lv for lv in levels if lv not in self.quantile_levels_]
+        if missing:
+            raise ValueError(
+                f"level {missing[0]:g} was not trained; GlobalGradientBoosting(quantile_levels=...) "
+                f"has {', '.join(f'{lv:g}' for lv in self.quantile_levels_)}"
+            )
+        X, scale, current = self._origin_design(h)
+        mean = self._to_levels(self.estimators_["mean"].predict(X), h, scale, current)
+        bounds = {}
+        lo_prev, hi_prev = mean, mean
+        # Widest intervals last, each at least as wide as the previous, so levels nest.
+        for level in sorted(levels):
+            lo = self._to_levels(self.estimators_[(level, "lo")].predict(X), h, scale, current)
+            hi = self._to_levels(self.estimators_[(level, "hi")].predict(X), h, scale, current)
+            lo_prev, hi_prev = np.minimum(lo, lo_prev), np.maximum(hi, hi_prev)
+            bounds[level] = (lo_prev, hi_prev)
+        return mean, bounds
