@@ -35,6 +35,7 @@ class AliasIndex:
         self._explicit: dict[str, str] = {}
         self._derived: dict[str, str] = {}
         self._display: dict[str, str] = {}
+        self._regional: set[str] = set()
 
     def add(self, code: str, label: str, derive_bare: bool) -> None:
         key = normalize_label(label)
@@ -45,14 +46,24 @@ class AliasIndex:
             raise ValueError(f"alias {label!r} is claimed by both {previous} and {code}")
         self._explicit[key] = code
         self._display.setdefault(key, label)
+        if derive_bare:
+            self._regional.add(code)
         if derive_bare and key.endswith(" region"):
             self._derived.setdefault(key[: -len(" region")], code)
 
     def get(self, label: object) -> str | None:
+        """The code of ``label``: an explicit alias, else a variant with or without "region"
+        (the latter only for units that are regions, so "Almaty" stays the city)."""
         key = normalize_label(label)
         if key in self._explicit:
             return self._explicit[key]
-        return self._derived.get(key) if key not in self._explicit else None
+        if key in self._derived:
+            return self._derived[key]
+        if key.endswith(" region"):
+            code = self._explicit.get(key[: -len(" region")])
+            if code in self._regional:
+                return code
+        return None
 
     def suggestions(self, label: object, describe, n: int = 3) -> list[str]:
         key = normalize_label(label)

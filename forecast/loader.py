@@ -209,7 +209,7 @@ def _read_csv(file: Path, problems: list[Problem]) -> pd.DataFrame | None:
 def _read_xlsx(file: Path) -> pd.DataFrame:
     with pd.ExcelFile(file, engine="openpyxl") as book:
         sheet = file.stem if file.stem in book.sheet_names else book.sheet_names[0]
-        frame = book.parse(sheet, dtype=object)
+        frame = pd.read_excel(book, sheet_name=sheet, dtype=object)
     return frame.dropna(how="all")
 
 

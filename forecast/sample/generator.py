@@ -164,15 +164,20 @@ def age_structure(totals: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     leave_profile = np.exp(-0.5 * ((AGES - 27) / 8.0) ** 2)
     base = np.where(AGES <= 15, 1.6, np.where(AGES < 60, 1.55 - 0.012 * (AGES - 16),
                                               0.9 * np.exp(-0.09 * (AGES - 60))))
-    weights = np.ones((R, 2, 3))
+    # In 2020, children were born after 2004 (set by the birth rate), people of working age were
+    # under 40 in 2000 and people of pension age were over 40 then: tune those three levers.
+    young = (AGES < 40).astype(float)
+    weights = np.ones((R, 2, 2))
+    births = zone_birth.copy()
     masks2020 = _group_masks(2020)
     t2020 = int(np.flatnonzero(YEARS == 2020)[0])
-    for _ in range(6):
-        start = base[None, None, :] * np.einsum("rsg,sga->rsa", weights, _group_masks(FIRST_YEAR))
-        pops = _project(start, totals, survival, zone_birth, zone_leave, leave_profile)
+    for _ in range(15):
+        start = base[None, None, :] * (weights[..., :1] * young + weights[..., 1:] * (1 - young))
+        pops = _project(start, totals, survival, births, zone_leave, leave_profile)
         actual = np.einsum("rsa,sga->rsg", pops[..., t2020], masks2020)
         actual /= actual.sum(axis=2, keepdims=True)
-        weights *= targets / actual
+        births *= targets[:, :, 0].mean(axis=1) / actual[:, :, 0].mean(axis=1)
+        weights *= targets[..., 1:] / actual[..., 1:]
     noise = rng.lognormal(0.0, 0.01, size=(R, 2, AGES.size, 1))
     pops = pops * noise
     return pops * (totals / pops.sum(axis=(1, 2)))[:, None, None, :]
@@ -357,7 +362,8 @@ def labour_demand(working: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     """Latent demand (employment plus unfilled vacancies), (R, S, K, T)."""
     region_rate = _zone_values({"city": 1.03, "KZ-79": 0.96, "south": 0.96, "west": 1.0}, 1.0)
     total = working * region_rate[:, None]
-    total *= (_employment_rate() * working.sum(axis=0) / total.sum(axis=0))[None, :]
+    # Demand is employment plus vacancies: about 2.5% above the published employment rate.
+    total *= (_employment_rate() / 0.975 * working.sum(axis=0) / total.sum(axis=0))[None, :]
     national = _national_sector_shares()
     tilt = np.ones((R, S))
     for sector, by_region in SECTOR_TILT.items():
@@ -373,7 +379,11 @@ def labour_demand(working: np.ndarray, rng: np.random.Generator) -> np.ndarray:
         t = int(np.flatnonzero(YEARS == year)[0])
         shock[rows, t:] += size
         shock[rows, t + 1:] -= size / 2
-    trend = rng.normal(0.0, 0.012, (R, S, 1)) * (YEARS - FIRST_YEAR)[None, None, :]
+    drift = rng.normal(0.0, 0.012, (R, S, 1))
+    # Regions drift apart within a section, but the section's national share stays published.
+    size = cells[..., :1]
+    drift -= (drift * size).sum(axis=0, keepdims=True) / size.sum(axis=0, keepdims=True)
+    trend = drift * (YEARS - FIRST_YEAR)[None, None, :]
     noise = np.zeros((R, S, T))
     innovations = rng.normal(0.0, 0.02, (R, S, T))
     for t in range(1, T):
