@@ -1,28 +1,36 @@
 """The ``labor-forecast`` command line.
 
 Exit status: 0 done, 2 bad input or bad usage (a message on stderr, no traceback), 1 an internal
-error.
+error. Progress bars and colour go to a terminal only: piped or logged output stays plain (and
+``NO_COLOR`` turns colour off everywhere). ``--quiet`` prints nothing but errors; ``--verbose``
+adds each step's time, the models chosen and the warnings.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
+import time
 from pathlib import Path
 
 from forecast.errors import DataValidationError, InputError
+from forecast.i18n import LANGUAGES
 
 EXAMPLES = {
     "quota": """examples:
   labor-forecast quota --year 2027                      # on the embedded sample
+  labor-forecast quota --year 2027 --lang ru            # workbook and report in Russian
   labor-forecast quota --year 2027 --data ./data --out ./proposal-2027
+  labor-forecast quota --year 2027 --policy my-policy.toml --scenario emigration_shock
+  labor-forecast quota --year 2027 --compare all --lang kk --quiet
   labor-forecast quota --year 2027 --out ./quota-2027 --force   # replace earlier results""",
     "forecast": """examples:
   labor-forecast forecast --year 2026
-  labor-forecast forecast --year 2028 --data ./data --out ./shortage-2028""",
+  labor-forecast forecast --year 2028 --data ./data --out ./shortage-2028 --lang ru""",
     "backtest": """examples:
   labor-forecast backtest
-  labor-forecast backtest --data ./data --h 3 --windows 5 --out ./backtest""",
+  labor-forecast backtest --data ./data --h 3 --windows 5 --out ./backtest --lang kk""",
     "validate": """examples:
   labor-forecast validate ./data""",
     "sample-data": """examples:
@@ -53,10 +61,18 @@ def build_parser() -> argparse.ArgumentParser:
     quota = command("quota", "Forecast shortages and write the quota proposal (the main job).")
     quota.add_argument("--year", type=int, required=True, help="year the quota is for")
     _data_option(quota)
+    quota.add_argument("--policy", type=Path, metavar="FILE.toml",
+                       help="quota rules to use (default: the shipped policy); only the keys "
+                            "that differ are needed")
+    quota.add_argument("--scenario", metavar="NAME",
+                       help="run a scenario instead of the data as they are: "
+                            + ", ".join(_scenario_names()))
+    quota.add_argument("--compare", nargs="+", metavar="NAME",
+                       help="also run these scenarios ('all' for every one) and compare totals")
     quota.add_argument("--out", type=Path, help="output folder (default ./quota-YEAR)")
     quota.add_argument("--force", action="store_true", help="replace an existing output folder")
     quota.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
-    quota.add_argument("--quiet", action="store_true", help="print nothing but errors")
+    _output_options(quota)
 
     fc = command("forecast", "Forecast openings, supply and shortage by region, sector and skill.")
     fc.add_argument("--year", type=int, required=True, help="forecast year")
@@ -64,6 +80,7 @@ def build_parser() -> argparse.ArgumentParser:
     fc.add_argument("--out", type=Path, help="output folder (default ./shortage-YEAR)")
     fc.add_argument("--force", action="store_true", help="replace an existing output folder")
     fc.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
+    _output_options(fc)
 
     bt = command("backtest", "Rolling-origin back-test of the demand forecasts.")
     _data_option(bt)
@@ -71,6 +88,7 @@ def build_parser() -> argparse.ArgumentParser:
     bt.add_argument("--windows", type=int, default=5, help="number of origins (default 5)")
     bt.add_argument("--out", type=Path, help="output folder (default ./backtest)")
     bt.add_argument("--force", action="store_true", help="replace an existing output folder")
+    _output_options(bt)
 
     val = command("validate", "Check a data directory and list every problem found.")
     val.add_argument("directory", type=Path, help="the data directory")
@@ -86,6 +104,74 @@ def _data_option(parser: argparse.ArgumentParser) -> None:
                         help="data directory (default: the embedded synthetic sample)")
 
 
+def _output_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--lang", choices=LANGUAGES, default="en",
+                        help="language of the workbook and report labels (default en)")
+    loudness = parser.add_mutually_exclusive_group()
+    loudness.add_argument("--quiet", "-q", action="store_true", help="print nothing but errors")
+    loudness.add_argument("--verbose", "-v", action="store_true",
+                          help="also print each step's time, the models chosen and warnings")
+
+
+def _scenario_names() -> list[str]:
+    from forecast.scenarios import SCENARIOS
+
+    return sorted(SCENARIOS)
+
+
+class _Console:
+    """Where the command's messages go: colour and progress bars only on a terminal."""
+
+    def __init__(self, args: argparse.Namespace, stream=None):
+        self.stream = stream or sys.stdout
+        self.quiet = getattr(args, "quiet", False)
+        self.verbose = getattr(args, "verbose", False)
+        tty = hasattr(self.stream, "isatty") and self.stream.isatty()
+        self.colour = tty and "NO_COLOR" not in os.environ and os.environ.get("TERM") != "dumb"
+        self.bars = (not self.quiet) and sys.stderr.isatty()
+        self.started = time.perf_counter()
+
+    def say(self, text: str = "") -> None:
+        if not self.quiet:
+            print(text, file=self.stream)
+
+    def detail(self, text: str) -> None:
+        if self.verbose:
+            print(f"[{time.perf_counter() - self.started:6.1f}s] {text}", file=self.stream)
+
+    def bold(self, text: str) -> str:
+        return f"\033[1m{text}\033[0m" if self.colour else text
+
+    def warn(self, text: str) -> str:
+        return f"\033[33m{text}\033[0m" if self.colour else text
+
+    def steps(self, names: list[str], first: str):
+        """A progress bar over ``names``; the callable it returns marks a step done."""
+        return _Steps(self, names, first)
+
+
+class _Steps:
+    def __init__(self, console: _Console, names: list[str], first: str):
+        from tqdm import tqdm
+
+        self.console, self.names = console, names
+        self.bar = tqdm(total=len(names), desc=first, disable=not console.bars, leave=False,
+                        file=sys.stderr, bar_format="{desc:<28} {bar} {n_fmt}/{total_fmt} {elapsed}")
+        self.done = 0
+
+    def __call__(self, name: str) -> None:
+        self.console.detail(f"{name} done")
+        if name in self.names:
+            position = self.names.index(name) + 1
+            self.bar.update(position - self.done)
+            self.done = position
+            if position < len(self.names):
+                self.bar.set_description_str(self.names[position])
+
+    def close(self) -> None:
+        self.bar.close()
+
+
 def _version() -> str:
     from forecast.pipeline import package_version
 
@@ -99,56 +185,178 @@ def _dataset(path: Path | None):
     return load_sample() if path is None else load_data(path)
 
 
-def _quota(args: argparse.Namespace) -> int:
-    from forecast.pipeline import run_quota, summary_table
+QUOTA_STEPS = ["forecast and quota", "history", "forecast fan", "back-test", "workbook", "report"]
 
-    data = _dataset(args.data)
+
+def _refuse_existing(out: Path, force: bool) -> None:
+    """Refuse an existing output folder before minutes of work, not after."""
+    if out.exists() and not force:
+        raise InputError(f"output folder {out.resolve()} already exists; choose another with --out "
+                         "or pass --force to replace it")
+
+
+def _quota(args: argparse.Namespace) -> int:
+    from forecast.pipeline import run_quota
+
+    console = _Console(args)
     out = args.out or Path(f"quota-{args.year}")
-    result = run_quota(data, args.year, out=out, force=args.force, seed=args.seed)
-    if not args.quiet:
-        print(summary_table(result.quota, result.run_info))
-        print(f"\nwrote {out}/quota.csv, quota.xlsx, report.html, run.json")
+    _refuse_existing(out, args.force)
+    data = _dataset(args.data)
+    console.detail(f"read {data.source}: {len(data.tables)} tables, {data.first_year}-{data.last_year}")
+    steps = console.steps(QUOTA_STEPS, QUOTA_STEPS[0])
+    try:
+        result = run_quota(data, args.year, out=out, force=args.force, seed=args.seed,
+                           policy=args.policy, scenario=args.scenario, compare=args.compare,
+                           lang=args.lang, progress=_first_step_done(steps))
+    finally:
+        steps.close()
+    info = result.run_info
+    console.detail(f"models chosen: {info['models']['chosen']}")
+    for warning in info["warnings"]:
+        console.detail(f"warning: {warning}")
+    console.say(quota_summary(result, console))
+    console.say(f"\nwrote {out}/quota.csv, quota.xlsx, report.html, run.json")
     return 0
+
+
+def _first_step_done(steps: _Steps):
+    """Report the forecast-and-quota step done when the first writing step reports."""
+    def progress(name: str) -> None:
+        if steps.done == 0:
+            steps(QUOTA_STEPS[0])
+        steps(name)
+    return progress
+
+
+def quota_summary(result, console: _Console | None = None, rows: int = 10) -> str:
+    """The terminal summary of a quota run: headline figures, regions and the largest lines."""
+    bold = console.bold if console else (lambda text: text)
+    warn = console.warn if console else (lambda text: text)
+    info, quota = result.run_info, result.quota
+    totals = info["totals"]
+    lines = []
+    if info["data"]["synthetic_sample"]:
+        lines.append(warn("NOTE: synthetic sample data, not official statistics."))
+    scenario = info.get("scenario", {}).get("name", "baseline")
+    lines.append(bold(f"Foreign-labour quota proposal for {info['year']}") +
+                 f" (data to {info['origin']}" + (f", scenario {scenario})" if scenario != "baseline" else ")"))
+    lines.append(f"  recommended quota  {totals['quota']:>10,}   range {totals['quota_low']:,} to "
+                 f"{totals['quota_high']:,}")
+    lines.append(f"  national ceiling   {totals['cap']:>10,}   "
+                 f"{info['policy']['cap_percent_of_labour_force']}% of a labour force of "
+                 f"{totals['labour_force']:,}" + (warn("  (binding)") if totals["cap_binding"] else ""))
+    if "status_quo" in quota:
+        lines.append(f"  status-quo rule    {int(quota['status_quo'].sum()):>10,}")
+    columns = ["quota", "quota_low", "quota_high"] + (["status_quo"] if "status_quo" in quota else [])
+    regions = (quota.groupby(["region", "region_name"], as_index=False)[columns].sum()
+               .sort_values(["quota", "region"], ascending=[False, True]))
+    lines += ["", bold("By region")] + _text_table(regions.drop(columns="region"), rows)
+    by_line = (quota.groupby(["region_name", "sector_name"], as_index=False)["quota"].sum()
+               .sort_values(["quota", "region_name", "sector_name"], ascending=[False, True, True]))
+    by_line = by_line[by_line["quota"] > 0].head(rows)
+    if len(by_line):
+        lines += ["", bold(f"Largest lines (region x sector, top {len(by_line)})")]
+        by_line = by_line.assign(sector_name=by_line["sector_name"].str.slice(0, 44))
+        lines += _text_table(by_line, None)
+    return "\n".join(lines)
+
+
+def _text_table(frame, rows: int | None) -> list[str]:
+    """Plain aligned columns: text left, numbers right, thousands separated."""
+    shown = frame if rows is None else frame.head(rows)
+    headers = [c.replace("_name", "").replace("_", " ") for c in shown.columns]
+    cells = [[f"{v:,}" if isinstance(v, (int,)) or hasattr(v, "dtype") and v.dtype.kind in "iu" else str(v)
+              for v in record] for record in shown.itertuples(index=False)]
+    numeric = [shown[c].dtype.kind in "iuf" for c in shown.columns]
+    widths = [max([len(h)] + [len(row[k]) for row in cells]) for k, h in enumerate(headers)]
+
+    def line(values):
+        return "  " + "  ".join(v.rjust(w) if num else v.ljust(w)
+                                for v, w, num in zip(values, widths, numeric)).rstrip()
+
+    out = [line(headers), "  " + "  ".join("-" * w for w in widths)]
+    out += [line(row) for row in cells]
+    if rows is not None and len(frame) > rows:
+        out.append(f"  ... and {len(frame) - rows} more (all in quota.xlsx)")
+    return out
 
 
 def _forecast(args: argparse.Namespace) -> int:
     from forecast.outputs import staged_output, write_json
+    from forecast.report import forecast_page
     from forecast.shortage import forecast_shortage
 
-    data = _dataset(args.data)
-    result = forecast_shortage(data, args.year, random_state=args.seed)
+    console = _Console(args)
     out = args.out or Path(f"shortage-{args.year}")
-    with staged_output(out, force=args.force) as stage:
-        result.table.to_csv(stage / "shortage.csv", index=False, lineterminator="\n")
-        write_json(stage / "run.json", {"year": result.year, "origin": result.origin,
-                                        "models": result.models, "data_sha256": dict(data.sha256),
-                                        "synthetic_sample": data.is_synthetic})
-    totals = result.table.groupby("tier").size().to_dict()
-    print(f"shortage forecast for {result.year}: {len(result.table)} region x sector x skill "
-          f"cells; tiers {totals}\nwrote {out}/shortage.csv")
+    _refuse_existing(out, args.force)
+    data = _dataset(args.data)
+    steps = console.steps(["forecast", "files"], "forecasting shortages")
+    try:
+        result = forecast_shortage(data, args.year, random_state=args.seed)
+        steps("forecast")
+        with staged_output(out, force=args.force) as stage:
+            result.table.to_csv(stage / "shortage.csv", index=False, lineterminator="\n")
+            (stage / "shortage.html").write_text(forecast_page(result, data.is_synthetic, args.lang),
+                                                 encoding="utf-8")
+            write_json(stage / "run.json", {"year": result.year, "origin": result.origin,
+                                            "models": result.models, "data_sha256": dict(data.sha256),
+                                            "synthetic_sample": data.is_synthetic})
+        steps("files")
+    finally:
+        steps.close()
+    console.detail(f"models chosen: {result.models}")
+    tiers = result.table["tier"].value_counts()
+    if data.is_synthetic:
+        console.say(console.warn("NOTE: synthetic sample data, not official statistics."))
+    console.say(console.bold(f"Shortage forecast for {result.year}") +
+                f" (data to {result.origin}): {len(result.table):,} region x sector x skill cells")
+    for tier in ("severe shortage", "shortage", "balance", "surplus"):
+        console.say(f"  {tier:<16} {int(tiers.get(tier, 0)):>6,}")
+    console.say(f"\nwrote {out}/shortage.csv, shortage.html, run.json")
     return 0
 
 
 def _backtest(args: argparse.Namespace) -> int:
     from forecast.harmonize import harmonize_tables
     from forecast.outputs import staged_output
+    from forecast.report import backtest_page
     from forecast.shortage import _series_panel
     from models import AutoForecaster, cross_validation, evaluate
 
     if args.h < 1 or args.windows < 1:
         raise InputError("--h and --windows must be at least 1")
+    console = _Console(args)
+    out = args.out or Path("backtest")
+    _refuse_existing(out, args.force)
     data = _dataset(args.data)
     panel = _series_panel(harmonize_tables(dict(data.tables)))
     panel = panel[panel["unique_id"].str.startswith("demand|")]
-    cv = cross_validation(AutoForecaster(h=args.h), panel, h=args.h, n_windows=args.windows,
-                          level=[80, 95])
-    metrics = evaluate(cv, level=[80, 95])
-    out = args.out or Path("backtest")
-    with staged_output(out, force=args.force) as stage:
-        cv.to_csv(stage / "backtest.csv", index=False, lineterminator="\n")
-        metrics.to_csv(stage / "metrics.csv", index=False, lineterminator="\n")
-    print(metrics.to_string(index=False))
-    print(f"\nwrote {out}/backtest.csv and metrics.csv")
+    steps = console.steps(["back-test", "files"], "re-forecasting the past")
+    try:
+        try:
+            cv = cross_validation(AutoForecaster(h=args.h), panel, h=args.h, n_windows=args.windows,
+                                  level=[80, 95])
+        except ValueError as exc:  # too few years for the origins asked for
+            raise InputError(f"--h {args.h} --windows {args.windows}: {exc}") from None
+        metrics = evaluate(cv, level=[80, 95])
+        steps("back-test")
+        with staged_output(out, force=args.force) as stage:
+            cv.to_csv(stage / "backtest.csv", index=False, lineterminator="\n")
+            metrics.to_csv(stage / "metrics.csv", index=False, lineterminator="\n")
+            (stage / "backtest.html").write_text(
+                backtest_page(metrics, args.h, args.windows, data.is_synthetic, args.lang),
+                encoding="utf-8")
+        steps("files")
+    finally:
+        steps.close()
+    console.say(console.bold("Back-test of the demand forecasts") +
+                f" ({panel['unique_id'].nunique():,} series, horizon {args.h}, {args.windows} origins)")
+    shown = metrics[["step", "mase", "smape", "coverage_80", "coverage_95", "n"]].copy()
+    for column in ("mase", "smape", "coverage_80", "coverage_95"):
+        shown[column] = shown[column].map(lambda v: f"{v:.3f}")
+    for line in _text_table(shown, None):
+        console.say(line)
+    console.say(f"\nwrote {out}/backtest.csv, metrics.csv, backtest.html")
     return 0
 
 

@@ -75,6 +75,10 @@ class Dataset:
     def first_year(self) -> int:
         return int(self.tables["employment"]["year"].min())
 
+    def as_of(self, year: int) -> "Dataset":
+        """The data as they stood at the end of ``year``: every table cut at that year."""
+        return self.replace(**{name: frame[frame["year"] <= year] for name, frame in self.tables.items()})
+
     def replace(self, **tables: pd.DataFrame) -> "Dataset":
         """A copy with some tables replaced (used by harmonization and scenarios)."""
         merged = dict(self.tables)

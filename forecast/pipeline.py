@@ -7,21 +7,31 @@ step (:func:`~forecast.loader.load_data`, :func:`~forecast.shortage.forecast_sho
 
 from __future__ import annotations
 
-import html
 import platform
 import time
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from importlib import metadata
 from pathlib import Path
+from typing import Callable
 
 import pandas as pd
 
+from forecast.deliverables import planner_content
+from forecast.i18n import check_language
 from forecast.loader import Dataset
 from forecast.outputs import staged_output, write_json
-from forecast.quota import Policy, recommend_quota
+from forecast.indicators import effectiveness_indicators
+from forecast.policy import Policy, load_policy
+from forecast.quota import recommend_quota
+from forecast.ranking import rank_demand
+from forecast.scenarios import SCENARIOS, compare_scenarios, get_scenario
+from forecast.status_quo import last_year_quota, status_quo_comparison
 from forecast.sample.generator import NOTICE
+from forecast.report import write_report
 from forecast.shortage import ShortageForecast, forecast_shortage
+from forecast.workbook import write_workbook
 
 
 def package_version() -> str:
@@ -39,25 +49,82 @@ class QuotaRun:
     quota: pd.DataFrame
     run_info: dict
     out: Path | None
+    ranking: dict = field(default_factory=dict)
+    indicators: pd.DataFrame | None = None
+    scenarios: pd.DataFrame | None = None
+    status_quo: pd.DataFrame | None = None
+    quota_backtest: pd.DataFrame | None = None
 
 
-def run_quota(data: Dataset, year: int, *, policy: Policy | None = None, out: str | Path | None = None,
-              force: bool = False, seed: int = 0, n_jobs: int = 1) -> QuotaRun:
+def run_quota(data: Dataset, year: int, *, policy: Policy | str | Path | None = None,
+              out: str | Path | None = None, force: bool = False, seed: int = 0, n_jobs: int = 1,
+              scenario: str | None = None, compare: Sequence[str] | None = None,
+              lang: str = "en", progress: Callable[[str], None] | None = None) -> QuotaRun:
     """Forecast shortages for ``year``, recommend the quota and, if ``out`` is given, write
-    ``quota.csv``, ``quota.xlsx``, ``report.html`` and ``run.json`` there."""
-    policy = policy or Policy()
+    ``quota.csv``, ``quota.xlsx``, ``report.html`` and ``run.json`` there.
+
+    Parameters
+    ----------
+    policy : Policy or path, optional
+        The rules, or a policy TOML file (:func:`forecast.policy.load_policy`).
+    scenario : str, optional
+        Name from :data:`forecast.scenarios.SCENARIOS` to run instead of the data as they are.
+    compare : sequence of str, optional
+        Scenario names to run side by side (``"all"`` alone for every one); their totals and
+        differences from the baseline are in ``QuotaRun.scenarios`` and ``run.json``.
+    lang : {"en", "ru", "kk"}
+        Language of the workbook and the report.
+    progress : callable, optional
+        Called with the name of each step of the writing as it finishes (for progress bars).
+    """
+    check_language(lang)
+    if policy is None:
+        policy = Policy()
+    elif not isinstance(policy, Policy):
+        policy = load_policy(policy)
+    chosen = get_scenario(scenario or "baseline")
+    names = list(SCENARIOS) if compare is not None and list(compare) == ["all"] else list(compare or [])
+    for name in names:
+        get_scenario(name)
     started = time.perf_counter()
-    forecast = forecast_shortage(data, year, n_jobs=n_jobs, random_state=seed)
+    forecast = chosen.forecast(data, year, n_jobs=n_jobs, random_state=seed)
     quota = recommend_quota(forecast, policy)
+    last, last_info = last_year_quota(data, year, forecast, policy)
+    if last is not None:
+        quota.insert(quota.columns.get_loc("status_quo") + 1, "last_year", last)
+    ranking = rank_demand(forecast, quota)
+    indicators = effectiveness_indicators(data, quota, forecast.year)
+    comparison = None
+    if names:
+        results = {chosen.name: quota}
+        for name in names:
+            if name not in results:
+                other = get_scenario(name).forecast(data, year, n_jobs=n_jobs, random_state=seed)
+                results[name] = recommend_quota(other, policy)
+        comparison = compare_scenarios(results, baseline="baseline" if "baseline" in results
+                                       else chosen.name)
     info = _run_info(data, forecast, quota, policy, seed, time.perf_counter() - started)
+    info["scenario"] = {"name": chosen.name, "description": chosen.description}
+    info["comparison"] = {
+        "status_quo": {"quota": int(quota["status_quo"].sum()),
+                       "percent_of_labour_force": policy.status_quo_percent},
+        "last_year": last_info | ({"quota": int(last.sum())} if last is not None else {}),
+    }
+    info["ranking"] = {level: frame.head(10).to_dict(orient="records")
+                       for level, frame in ranking.items()}
+    info["indicators"] = (indicators.astype({"year": object}).where(indicators.notna(), None)
+                          .to_dict(orient="records"))
+    if comparison is not None:
+        info["scenarios"] = comparison.to_dict(orient="records")
+    run = QuotaRun(forecast, quota, info, None, ranking, indicators, comparison,
+                   status_quo_comparison(quota))
     if out is not None:
         with staged_output(out, force=force) as stage:
             quota.to_csv(stage / "quota.csv", index=False, lineterminator="\n")
-            _write_workbook(stage / "quota.xlsx", quota, forecast, info)
-            (stage / "report.html").write_text(_report(quota, forecast, info), encoding="utf-8")
+            _write_deliverables(stage, data, replace(run, out=None), lang, progress)
             write_json(stage / "run.json", info)
-        out = Path(out)
-    return QuotaRun(forecast, quota, info, out)
+        run = replace(run, out=Path(out))
+    return run
 
 
 def _run_info(data: Dataset, forecast: ShortageForecast, quota: pd.DataFrame, policy: Policy,
@@ -83,8 +150,10 @@ def _run_info(data: Dataset, forecast: ShortageForecast, quota: pd.DataFrame, po
         "assumptions": {k: v for k, v in forecast.assumptions.__dict__.items()},
         "models": {"forecaster": "models.AutoForecaster", "chosen": forecast.models,
                    "fallbacks": forecast.fallbacks.to_dict(orient="records")},
-        "totals": {"quota": int(quota["quota"].sum()), "quota_low": int(quota["quota_low"].sum()),
-                   "quota_high": int(quota["quota_high"].sum()),
+        "totals": {"quota": int(quota["quota"].sum()),
+                   # Totals of the low and high proposals, each within the ceiling.
+                   "quota_low": int(quota.attrs["totals"]["quota_low"]),
+                   "quota_high": int(quota.attrs["totals"]["quota_high"]),
                    "foreign_need": round(float(quota.attrs["total_need"]), 1),
                    "cap": int(quota.attrs["cap"]), "cap_binding": bool(quota.attrs["cap_binding"]),
                    "labour_force": round(forecast.labour_force)},
@@ -118,43 +187,13 @@ def summary_table(quota: pd.DataFrame, info: dict, rows: int = 10) -> str:
     return "\n".join(lines)
 
 
-def _write_workbook(path: Path, quota: pd.DataFrame, forecast: ShortageForecast, info: dict) -> None:
-    by_region = quota.groupby(["region", "region_name"], as_index=False)[["quota", "quota_low", "quota_high"]].sum()
-    by_sector = quota.groupby(["sector", "sector_name"], as_index=False)[["quota", "quota_low", "quota_high"]].sum()
-    summary = pd.DataFrame({"item": ["year", "data to", "recommended quota", "low", "high",
-                                     "national ceiling", "synthetic sample data"],
-                            "value": [info["year"], info["origin"], info["totals"]["quota"],
-                                      info["totals"]["quota_low"], info["totals"]["quota_high"],
-                                      info["totals"]["cap"], "yes" if info["data"]["synthetic_sample"] else "no"]})
-    with pd.ExcelWriter(path, engine="openpyxl") as writer:
-        summary.to_excel(writer, sheet_name="Summary", index=False)
-        by_region.to_excel(writer, sheet_name="By region", index=False)
-        by_sector.to_excel(writer, sheet_name="By sector", index=False)
-        quota.to_excel(writer, sheet_name="Detail", index=False)
-        forecast.table.to_excel(writer, sheet_name="Shortage forecast", index=False)
-        for sheet in writer.book.worksheets:
-            sheet.freeze_panes = "A2"
-
-
-def _report(quota: pd.DataFrame, forecast: ShortageForecast, info: dict) -> str:
-    banner = (f'<p class="banner">{html.escape(NOTICE)}</p>' if info["data"]["synthetic_sample"] else "")
-    by_region = (quota.groupby("region_name", as_index=False)[["quota", "quota_low", "quota_high"]]
-                 .sum().sort_values("quota", ascending=False))
-    by_sector = (quota.groupby("sector_name", as_index=False)[["quota", "quota_low", "quota_high"]]
-                 .sum().sort_values("quota", ascending=False))
-    totals = info["totals"]
-    return f"""<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8">
-<title>Foreign-labour quota proposal {info['year']}</title>
-<style>body{{font-family:sans-serif;max-width:60em;margin:2em auto}}
-.banner{{background:#fde68a;padding:.6em;border:1px solid #b45309}}
-table{{border-collapse:collapse}}td,th{{border:1px solid #ccc;padding:.2em .5em;text-align:right}}</style>
-</head><body>
-{banner}
-<h1>Foreign-labour quota proposal for {info['year']}</h1>
-<p>Recommended quota: <b>{totals['quota']:,}</b> (range {totals['quota_low']:,}-{totals['quota_high']:,});
-national ceiling {totals['cap']:,}. Data to {info['origin']}, package version {html.escape(info['version'])}.</p>
-<h2>By region</h2>{by_region.to_html(index=False)}
-<h2>By sector</h2>{by_sector.to_html(index=False)}
-</body></html>
-"""
+def _write_deliverables(stage: Path, data: Dataset, run: QuotaRun, lang: str,
+                        progress: Callable[[str], None] | None) -> None:
+    """Write ``quota.xlsx`` and ``report.html`` of ``run`` into ``stage``, from one set of figures."""
+    content = planner_content(data, run, lang, progress=progress)
+    write_workbook(stage / "quota.xlsx", content)
+    if progress:
+        progress("workbook")
+    write_report(stage / "report.html", content)
+    if progress:
+        progress("report")

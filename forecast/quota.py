@@ -1,261 +1,285 @@
 """Where quotas are computed: from the shortage forecast to a quota per region, sector and category.
 
-Order of the rules, each documented in the line's ``reason``:
+The rules (a :class:`~forecast.policy.Policy`) are applied in this order; each line's
+``binding_constraint`` and ``reason`` say which one set its number:
 
-1. **Foreign need.** The shortage at the policy's planning quantile, where positive, less the part
-   domestic measures can close (training, retraining, resettlement), is the need to fill from
-   abroad, per region x sector x skill.
-2. **Categories.** Kazakhstan's categories follow skill: high skill goes to categories 1-3
-   (heads and deputies, heads of units, specialists), medium skill to categories 3-4 (specialists,
-   skilled workers); low-skill need is open only to seasonal work in the seasonal sectors.
-3. **National ceiling.** The total may not exceed the legal cap, a share of the labour force.
-   When it binds, lines are cut in order of severity: every line keeps the same share of its
-   need, weighted by how severe its shortage is relative to demand, so severe shortages keep
-   more than mild ones.
-4. **Whole persons.** Quotas are integers that add up exactly to the total (largest remainder).
+1. **Foreign need.** The shortage at the policy's planning quantile, where positive, less the
+   share domestic measures can close (training, retraining, resettlement), times the share to fill
+   from abroad, per region x sector x skill.
+2. **Categories.** Each skill level's need is split over the categories it may use (by default
+   high skill to 1-3, medium to 3-4, low skill only to seasonal work in the seasonal sectors).
+3. **Protected sectors** get zero.
+4. **Local content.** Foreign workers may be at most ``(1 - m) / m`` of the citizens in the same
+   posts (``m`` = 70% for categories 1-2, 90% for 3-4), in each sector of each region; the staff
+   base is the forecast demand of the skill levels that hold those posts.
+5. **Caps and the ceiling.** Sector caps, region caps and the national ceiling (a share of the
+   labour force) are met by one progressive filling (:mod:`forecast.allocation`): lines keep a
+   share of their need that grows with their sector's priority and the severity of their
+   shortage, so severe shortages keep more than mild ones. Region and sector floors are protected
+   from the cut up to the group's own need.
+6. **Whole persons.** Largest-remainder rounding within every cap and floor; the lines add up
+   exactly to the total.
+
+``quota_low`` and ``quota_high`` apply the same rules to the policy's low and high quantiles of the
+shortage: each is a complete proposal that meets every constraint on its own. They are not a
+range around each line: when the ceiling binds in the high variant, a line with a mild shortage
+can get less than in the central proposal because severe shortages elsewhere take precedence.
 """
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
-
 import numpy as np
 import pandas as pd
 
+from forecast.allocation import Allocation, GroupKind, allocate, largest_remainder
 from forecast.errors import InputError
-from forecast.regions import region_name, region_codes
-from forecast.schema import CATEGORIES
+from forecast.explain import driver_types, line_reasons
+from forecast.policy import Policy, load_policy
+from forecast.regions import region_codes, region_name
+from forecast.schema import CATEGORIES, SKILLS
 from forecast.sectors import sector_codes, sector_name
-from forecast.shortage import ShortageForecast
+from forecast.shortage import ShortageForecast, classify_tiers
+from forecast.status_quo import LINE_KEYS, line_grid, status_quo_quota
+
+__all__ = ["CATEGORY_NAMES", "Policy", "largest_remainder", "load_policy", "recommend_quota",
+           "shortage_at"]
 
 CATEGORY_NAMES = {"1": "heads and deputies", "2": "heads of structural units", "3": "specialists",
                   "4": "skilled workers", "seasonal": "seasonal workers"}
+# Drivers shown for each line, summed over the skill levels that feed its category.
+LINE_DRIVERS = ("demand", "expansion", "retirements", "deaths", "emigration", "graduates",
+                "immigration", "internal_migration", "unemployed", "openings", "seekers", "shortage")
+COLUMNS = ["region", "region_name", "sector", "sector_name", "category", "category_name",
+           "quota", "quota_low", "quota_high", "allocated", "need", "shortage", "shortage_planned",
+           "tier", "skills", "driver_type", "binding_constraint", "fee_multiplier", "status_quo",
+           "expansion", "replacement", "emigration", "graduates", "migration", "unemployed",
+           "demand", "reason"]
 
 
-@dataclass(frozen=True)
-class Policy:
-    """The rules that turn a shortage forecast into a quota.
-
-    Attributes
-    ----------
-    planning_quantile : float
-        Quantile of the shortage distribution to plan for (0.5 plans for the central forecast;
-        higher values plan for more shortage).
-    domestic_share : float
-        Share of a shortage domestic measures can close within the year.
-    cap_percent_of_labour_force : float
-        The legal national ceiling, in percent of the labour force (0.25 in 2026).
-    category_split : dict
-        For each skill level, the share of its foreign need in each category.
-    seasonal_sectors : tuple of str
-        Sections where low-skill need may be met by seasonal workers.
-    """
-
-    planning_quantile: float = 0.5
-    domestic_share: float = 0.7
-    cap_percent_of_labour_force: float = 0.25
-    category_split: dict = field(default_factory=lambda: {
-        "high": {"1": 0.05, "2": 0.25, "3": 0.70},
-        "medium": {"3": 0.35, "4": 0.65},
-        "low": {"seasonal": 1.0},
-    })
-    seasonal_sectors: tuple[str, ...] = ("A", "F")
-
-    def __post_init__(self) -> None:
-        if not 0.05 <= self.planning_quantile <= 0.95:
-            raise InputError(f"policy planning_quantile = {self.planning_quantile!r}: expected a "
-                             "number from 0.05 to 0.95")
-        if not 0 <= self.domestic_share <= 1:
-            raise InputError(f"policy domestic_share = {self.domestic_share!r}: expected a share "
-                             "from 0 to 1")
-        if not 0 <= self.cap_percent_of_labour_force <= 100:
-            raise InputError(f"policy cap_percent_of_labour_force = "
-                             f"{self.cap_percent_of_labour_force!r}: expected a percentage from 0 to 100")
-        for skill, split in self.category_split.items():
-            unknown = set(split) - set(CATEGORIES)
-            if unknown or abs(sum(split.values()) - 1) > 1e-9 or min(split.values()) < 0:
-                raise InputError(f"policy category_split[{skill!r}] = {split!r}: expected "
-                                 f"non-negative shares of categories {', '.join(CATEGORIES)} "
-                                 "adding up to 1")
-        unknown = set(self.seasonal_sectors) - set(sector_codes())
-        if unknown:
-            raise InputError(f"policy seasonal_sectors has unknown sections {sorted(unknown)}; "
-                             "expected letters A..U")
-
-    def to_dict(self) -> dict:
-        return asdict(self)
-
-
-def _quantile_column(quantile: float) -> str:
-    return f"shortage_p{round(quantile * 100):02d}"
-
-
-def _shortage_at(table: pd.DataFrame, quantile: float) -> pd.Series:
+def shortage_at(table: pd.DataFrame, quantile: float) -> np.ndarray:
     """The shortage at any quantile, interpolated between the forecast's quantile columns."""
     columns = sorted(c for c in table.columns if c.startswith("shortage_p"))
     levels = np.array([int(c[len("shortage_p"):]) / 100 for c in columns])
-    values = table[columns].to_numpy()
+    values = table[columns].to_numpy(dtype=float)
     position = np.interp(quantile, levels, np.arange(levels.size))
     low, high = int(np.floor(position)), int(np.ceil(position))
     weight = position - low
-    return pd.Series(values[:, low] * (1 - weight) + values[:, high] * weight, index=table.index)
+    return values[:, low] * (1 - weight) + values[:, high] * weight
 
 
-def largest_remainder(values: np.ndarray, total: int) -> np.ndarray:
-    """Integers proportional to ``values`` that add up to exactly ``total``.
+def _cube(table: pd.DataFrame, values: np.ndarray | pd.Series) -> np.ndarray:
+    """Values per region x sector x skill cell as an array (regions, sectors, skills), 0 if absent."""
+    index = pd.MultiIndex.from_frame(table[["region", "sector", "skill"]])
+    full = pd.MultiIndex.from_product([region_codes(), sector_codes(), list(SKILLS)])
+    series = pd.Series(np.asarray(values, dtype=float), index=index)
+    return series.reindex(full, fill_value=0.0).to_numpy().reshape(
+        len(region_codes()), len(sector_codes()), len(SKILLS))
 
-    Ties in the remainders go to the earlier position, so the result is deterministic.
+
+def _split_matrix(policy: Policy) -> np.ndarray:
+    """Share of each skill level's need going to each category: (skills, categories)."""
+    return np.array([[float(policy.category_split[s].get(c, 0.0)) for c in CATEGORIES]
+                     for s in SKILLS])
+
+
+def _feeds(policy: Policy) -> np.ndarray:
+    """Which skill levels feed which category: boolean (skills, categories)."""
+    return _split_matrix(policy) > 0
+
+
+def _open_cells(policy: Policy) -> np.ndarray:
+    """Skill cells that may use foreign workers: low skill only in the seasonal sectors."""
+    open_cells = np.ones((len(sector_codes()), len(SKILLS)), dtype=bool)
+    open_cells[:, SKILLS.index("low")] = np.isin(sector_codes(), policy.seasonal_sectors)
+    return open_cells
+
+
+def _line_feeds(policy: Policy) -> np.ndarray:
+    """Open skill cells feeding each category: boolean (1, sectors, skills, categories)."""
+    return _feeds(policy)[None, None, :, :] & _open_cells(policy)[None, :, :, None]
+
+
+def _need(table: pd.DataFrame, quantile: float, policy: Policy) -> np.ndarray:
+    """Foreign need per line (regions, sectors, categories) before any limit (rules 1-2)."""
+    shortage = _cube(table, np.clip(shortage_at(table, quantile), 0.0, None))
+    foreign = shortage * (1 - policy.domestic_share) * policy.foreign_share
+    foreign = foreign * _open_cells(policy)[None, :, :]
+    return np.einsum("rsk,kc->rsc", foreign, _split_matrix(policy))
+
+
+def _local_content(need: np.ndarray, demand: np.ndarray, policy: Policy) -> tuple[np.ndarray, np.ndarray]:
+    """Need within the local-content rule (rule 4), and where the rule cut it."""
+    high, medium = demand[..., SKILLS.index("high")], demand[..., SKILLS.index("medium")]
+    staff = {("1", "2"): policy.management_share * high,
+             ("3", "4"): (1 - policy.management_share) * high + medium}
+    ceiling_share = {("1", "2"): policy.min_citizen_share_1_2, ("3", "4"): policy.min_citizen_share_3_4}
+    limited = need.copy()
+    cut = np.zeros(need.shape, dtype=bool)
+    for group, base in staff.items():
+        columns = [CATEGORIES.index(c) for c in group]
+        share = ceiling_share[group]
+        limit = base * (1 - share) / share
+        total = need[..., columns].sum(axis=-1)
+        factor = np.where(total > limit, np.divide(limit, total, out=np.zeros_like(total),
+                                                   where=total > 1e-12), 1.0)
+        limited[..., columns] = need[..., columns] * factor[..., None]
+        cut[..., columns] = (factor < 1)[..., None] & (need[..., columns] > 0)
+    return limited, cut
+
+
+def _evidence(table: pd.DataFrame, policy: Policy) -> dict[str, np.ndarray]:
+    """Drivers of each line, summed over the open skill cells that feed its category.
+
+    Where some feeding cells are short at the planning quantile, only those are summed: they are
+    the cells the line's need comes from (a surplus of medium-skill workers does not explain a
+    category 3 quota for short high-skill specialists). Otherwise all feeding cells are summed.
     """
-    values = np.asarray(values, dtype=float)
-    if total <= 0 or values.sum() <= 0:
-        return np.zeros(values.size, dtype=np.int64)
-    exact = values / values.sum() * total
-    floors = np.floor(exact).astype(np.int64)
-    remainder = int(total - floors.sum())
-    order = np.lexsort((np.arange(values.size), -(exact - floors)))
-    floors[order[:remainder]] += 1
-    return floors
+    usable = _line_feeds(policy)                                                 # (1, S, K, C)
+    short = (_cube(table, shortage_at(table, policy.planning_quantile)) > 0)[..., None]
+    any_short = (usable & short).any(axis=2, keepdims=True)
+    mask = usable & (short | ~any_short)                                         # (R, S, K, C)
+    out = {}
+    for name in (*LINE_DRIVERS, "planned"):
+        values = (shortage_at(table, policy.planning_quantile) if name == "planned"
+                  else table[name].to_numpy(dtype=float))
+        out[name] = np.einsum("rsk,rskc->rsc", _cube(table, values), mask)
+    out["skills"] = mask
+    return out
 
 
-def _foreign_need(table: pd.DataFrame, quantile: float, policy: Policy) -> pd.Series:
-    shortage = _shortage_at(table, quantile).clip(lower=0.0)
-    return shortage * (1 - policy.domestic_share)
+def _groups(policy: Policy, ceiling: int) -> list[GroupKind]:
+    """Sector caps, region caps and the national ceiling, over lines in :func:`line_grid` order."""
+    regions, sectors = region_codes(), sector_codes()
+    shape = (len(regions), len(sectors), len(CATEGORIES))
+    region_of = np.broadcast_to(np.arange(len(regions))[:, None, None], shape).reshape(-1)
+    sector_of = np.broadcast_to(np.arange(len(sectors))[None, :, None], shape).reshape(-1)
+
+    def limits(values: dict, codes: list[str], default: float) -> np.ndarray:
+        return np.array([float(values.get(code, default)) for code in codes])
+
+    return [
+        GroupKind("sector cap", sector_of, np.floor(limits(policy.sector_caps, sectors, np.inf)),
+                  limits(policy.sector_floors, sectors, 0.0)),
+        GroupKind("region cap", region_of, np.floor(limits(policy.region_caps, regions, np.inf)),
+                  limits(policy.region_floors, regions, 0.0)),
+        GroupKind("national ceiling", np.zeros(region_of.size, dtype=np.int64),
+                  np.array([float(ceiling)]), np.array([0.0])),
+    ]
 
 
-def _by_category(table: pd.DataFrame, need: pd.Series, policy: Policy) -> pd.DataFrame:
-    """Spread each cell's need over the categories its skill level may use."""
-    rows = []
-    for skill, split in policy.category_split.items():
-        mask = table["skill"] == skill
-        if skill == "low":
-            mask &= table["sector"].isin(policy.seasonal_sectors)
-        for category, share in split.items():
-            part = table.loc[mask, ["region", "sector"]].assign(category=category,
-                                                                 need=need[mask] * share)
-            rows.append(part)
-    frame = pd.concat(rows, ignore_index=True)
-    return frame.groupby(["region", "sector", "category"], as_index=False)["need"].sum()
+def _weights(evidence: dict[str, np.ndarray], policy: Policy) -> np.ndarray:
+    """Priority x (1 + severity_weight x severity), severity = positive shortage / demand."""
+    demand = evidence["demand"]
+    severity = np.divide(np.clip(evidence["shortage"], 0.0, None), demand,
+                         out=np.zeros_like(demand), where=demand > 0)
+    priority = np.array([policy.weight_of(s) for s in sector_codes()])[None, :, None]
+    return (priority * (1.0 + policy.severity_weight * severity)).reshape(-1)
 
 
-def _severity(table: pd.DataFrame) -> pd.DataFrame:
-    ratio = table.groupby(["region", "sector"])[["shortage", "demand"]].sum()
-    intensity = (ratio["shortage"] / ratio["demand"].where(ratio["demand"] > 0)).fillna(0.0)
-    return intensity.clip(lower=0.0).rename("intensity").reset_index()
+def _allocate(table: pd.DataFrame, quantile: float, policy: Policy, demand: np.ndarray,
+              weights: np.ndarray, kinds: list[GroupKind]) -> tuple[np.ndarray, np.ndarray, np.ndarray, Allocation]:
+    raw = _need(table, quantile, policy)
+    protected = np.isin(sector_codes(), policy.protected_sectors)[None, :, None]
+    open_need = np.where(protected, 0.0, raw)
+    limited, local_cut = _local_content(open_need, demand, policy)
+    try:
+        result = allocate(limited.reshape(-1), weights, kinds)
+    except ValueError as error:
+        raise InputError(f"policy floors cannot be met: {error}; lower the floors or raise the "
+                         "caps and the ceiling") from None
+    return raw.reshape(-1), limited.reshape(-1), local_cut.reshape(-1), result
 
 
 def recommend_quota(forecast: ShortageForecast, policy: Policy | None = None) -> pd.DataFrame:
-    """The quota proposal: one row per region x sector x category.
+    """The quota proposal: one row per region x sector x category, every line explained.
 
     Parameters
     ----------
     forecast : ShortageForecast
         From :func:`forecast.forecast_shortage`.
     policy : Policy, optional
-        The rules; :class:`Policy` defaults otherwise.
+        The rules; the shipped defaults otherwise (``forecast/data/policy_default.toml``).
 
     Returns
     -------
     DataFrame
-        ``region, region_name, sector, sector_name, category, category_name, quota, quota_low,
-        quota_high, need, shortage, tier, reason``. ``quota`` is the recommendation at the
-        policy's planning quantile; ``quota_low`` and ``quota_high`` the same rules applied to the
-        10th and 90th percentiles of the shortage. ``need`` is the foreign need before the
-        ceiling; ``shortage`` and ``tier`` are the central forecast for the skill levels that
-        feed the category (high for 1-2, high and medium for 3, medium for 4, low for seasonal).
+        One row per region x sector x category (:data:`COLUMNS`): ``quota`` (whole persons at
+        the planning quantile), ``quota_low`` and ``quota_high`` (the same rules at the low and
+        high quantiles), ``allocated`` (the exact allocation before rounding), ``need`` (foreign
+        need after rules 1-2), ``shortage`` and ``tier`` (central forecast of the skill levels
+        that feed the category), ``shortage_planned`` (the same at the planning quantile),
+        ``driver_type``, ``binding_constraint``, ``fee_multiplier``, ``status_quo`` (today's
+        rule), the drivers (``expansion``, ``replacement`` = retirements + deaths,
+        ``emigration``, ``graduates``, ``migration`` = immigration + net internal migration,
+        ``unemployed``, ``demand``) and a one-sentence ``reason``. ``attrs`` holds ``cap``,
+        ``cap_binding``, ``total_need`` and the totals of each variant.
     """
     policy = policy or Policy()
     table = forecast.table
-    cap = int(np.floor(forecast.labour_force * policy.cap_percent_of_labour_force / 100))
-    grid = pd.MultiIndex.from_product([region_codes(), sector_codes(), list(CATEGORIES)],
-                                      names=["region", "sector", "category"]).to_frame(index=False)
-    severity = _severity(table)
+    ceiling = int(np.floor(forecast.labour_force * policy.cap_percent_of_labour_force / 100))
+    kinds = _groups(policy, ceiling)
+    evidence = _evidence(table, policy)
+    weights = _weights(evidence, policy)
+    demand = _cube(table, table["demand"].to_numpy(dtype=float))
 
-    variants = {}
-    for name, quantile in (("quota", policy.planning_quantile), ("quota_low", 0.10),
-                           ("quota_high", 0.90)):
-        need = _by_category(table, _foreign_need(table, quantile, policy), policy)
-        need = grid.merge(need, how="left", on=["region", "sector", "category"]).fillna({"need": 0.0})
-        need = need.merge(severity, how="left", on=["region", "sector"]).fillna({"intensity": 0.0})
-        allocated, binding = _apply_cap(need["need"].to_numpy(), need["intensity"].to_numpy(), cap)
-        variants[name] = (need, allocated, binding)
+    variants = {name: _allocate(table, q, policy, demand, weights, kinds)
+                for name, q in (("quota", policy.planning_quantile),
+                                ("quota_low", policy.low_quantile),
+                                ("quota_high", policy.high_quantile))}
+    raw, limited, local_cut, result = variants["quota"]
 
-    need, quota, binding = variants["quota"]
-    out = need[["region", "sector", "category"]].copy()
-    out["region_name"] = out["region"].map(lambda c: region_name(c))
-    out["sector_name"] = out["sector"].map(lambda c: sector_name(c))
+    out = line_grid()
+    out["region_name"] = out["region"].map({code: region_name(code) for code in region_codes()})
+    out["sector_name"] = out["sector"].map({code: sector_name(code) for code in sector_codes()})
     out["category_name"] = out["category"].map(CATEGORY_NAMES)
-    out["quota"] = quota
-    out["quota_low"] = np.minimum(variants["quota_low"][1], quota)
-    out["quota_high"] = np.maximum(variants["quota_high"][1], quota)
-    out["need"] = need["need"].round(1)
-    out = out.merge(_category_evidence(table, policy, forecast.assumptions), how="left",
-                    on=["region", "sector", "category"])
-    out["tier"] = out["tier"].fillna("balance")
-    out["shortage"] = out["shortage"].fillna(0.0)
-    out["shortage"] = out["shortage"].round(1)
-    out["reason"] = _reasons(out, binding, policy)
-    columns = ["region", "region_name", "sector", "sector_name", "category", "category_name",
-               "quota", "quota_low", "quota_high", "need", "shortage", "tier", "reason"]
-    out = out[columns]
-    out.attrs.update({"cap": cap, "cap_binding": binding, "total_need": float(need["need"].sum())})
+    out["quota"] = result.quota
+    out["quota_low"] = variants["quota_low"][3].quota
+    out["quota_high"] = variants["quota_high"][3].quota
+    out["allocated"] = result.exact.round(3)
+    out["need"] = raw.round(1)
+    flat = {name: values.reshape(-1) for name, values in evidence.items() if name != "skills"}
+    out["shortage"] = flat["shortage"].round(1)
+    out["shortage_planned"] = flat["planned"].round(1)
+    out["skills"] = _skill_names(evidence["skills"])
+    out["tier"] = classify_tiers(pd.Series(flat["shortage"]), pd.Series(flat["demand"]),
+                                 forecast.assumptions).to_numpy()
+    out["driver_type"] = driver_types(table, shortage_at(table, policy.planning_quantile),
+                                       _feeds(policy), _open_cells(policy))
+    out["binding_constraint"] = _binding(raw, limited, local_cut, result, policy, out)
+    out["fee_multiplier"] = out["tier"].map(policy.fee_multiplier).astype(float)
+    out["status_quo"] = status_quo_quota(forecast, policy)
+    out["expansion"] = flat["expansion"].round(1)
+    out["replacement"] = (flat["retirements"] + flat["deaths"]).round(1)
+    out["emigration"] = flat["emigration"].round(1)
+    out["graduates"] = flat["graduates"].round(1)
+    out["migration"] = (flat["immigration"] + flat["internal_migration"]).round(1)
+    out["unemployed"] = flat["unemployed"].round(1)
+    out["demand"] = flat["demand"].round(1)
+    out["reason"] = line_reasons(out, policy)
+    out = out[COLUMNS]
+    binding = bool((out["binding_constraint"] == "national ceiling").any())
+    out.attrs.update({"cap": ceiling, "cap_binding": binding, "total_need": float(raw.sum()),
+                      "totals": {name: int(v[3].quota.sum()) for name, v in variants.items()}})
     return out
 
 
-def _category_evidence(table: pd.DataFrame, policy: Policy, assumptions) -> pd.DataFrame:
-    """Shortage, demand and tier of the skill levels that feed each category, per region x sector."""
-    from forecast.shortage import classify_tiers
-
-    parts = []
-    for category in CATEGORIES:
-        skills = [skill for skill, split in policy.category_split.items() if category in split]
-        rows = table[table["skill"].isin(skills)]
-        summed = rows.groupby(["region", "sector"], as_index=False)[["shortage", "demand"]].sum()
-        parts.append(summed.assign(category=category))
-    evidence = pd.concat(parts, ignore_index=True)
-    evidence["tier"] = classify_tiers(evidence["shortage"], evidence["demand"], assumptions)
-    return evidence[["region", "sector", "category", "shortage", "tier"]]
+def _skill_names(mask: np.ndarray) -> np.ndarray:
+    """The skill levels each line's evidence sums, e.g. ``high/medium`` (``-`` for none)."""
+    names = np.full(mask.shape[:2] + mask.shape[3:], "", dtype=object)
+    for k, skill in enumerate(SKILLS):
+        part = np.where(mask[:, :, k, :], skill, "")
+        names = np.where((names != "") & (part != ""), names + "/" + part, names + part)
+    return np.where(names == "", "-", names).reshape(-1).astype(str)
 
 
-def _apply_cap(need: np.ndarray, intensity: np.ndarray, cap: int) -> tuple[np.ndarray, bool]:
-    """Integers within the cap; when it binds, severity-weighted shares of need are kept."""
-    total_need = int(np.round(need.sum()))
-    if total_need <= cap:
-        return largest_remainder(need, total_need), False
-    # Find the common factor f so that sum(min(need, f * need * weight)) == cap: lines with a
-    # severe shortage (a larger weight) keep more of their need.
-    weight = 1.0 + 10.0 * intensity
-    low, high = 0.0, 1.0 / max(weight.min(), 1e-9)
-    for _ in range(60):
-        mid = (low + high) / 2
-        if np.minimum(need, mid * need * weight).sum() > cap:
-            high = mid
-        else:
-            low = mid
-    kept = np.minimum(need, low * need * weight)
-    return largest_remainder(kept, cap), True
-
-
-def _reasons(out: pd.DataFrame, binding: bool, policy: Policy) -> pd.Series:
-    """One plain sentence per line: what the forecast says and which rule set the number."""
-    skills_of = {c: "/".join(k for k, split in policy.category_split.items() if c in split)
-                 for c in CATEGORIES}
-    cut = (" The national ceiling binds: the line keeps a severity-weighted share of its need."
-           if binding else "")
-    pieces = []
-    for row in out.itertuples(index=False):
-        skills = skills_of[row.category] or "no"
-        if row.category == "seasonal" and row.sector not in policy.seasonal_sectors:
-            text = "No quota: seasonal permits are not used in this sector."
-        elif row.quota > 0 or row.need > 0.5:
-            text = (f"{row.quota:,} from abroad: the short {skills}-skill cells of this sector need "
-                    f"{row.need:,.0f} after the {policy.domestic_share:.0%} that domestic measures "
-                    f"can close (net balance of {skills}-skill openings over seekers "
-                    f"{row.shortage:+,.0f}, {row.tier}).{cut}")
-        elif row.shortage <= 0:
-            text = (f"No quota: {skills}-skill workers are forecast in {row.tier} "
-                    f"({-row.shortage:,.0f} more seekers than openings).")
-        else:
-            text = (f"No quota: the {skills}-skill shortage of {row.shortage:,.0f} is small enough "
-                    "for domestic measures to close.")
-        pieces.append(text)
-    return pd.Series(pieces, index=out.index)
+def _binding(raw, limited, local_cut, result: Allocation, policy: Policy, out: pd.DataFrame) -> np.ndarray:
+    """The rule that set each line's number, in the documented order."""
+    protected = out["sector"].isin(policy.protected_sectors).to_numpy()
+    seasonal_closed = ((out["category"] == "seasonal") & ~out["sector"].isin(policy.seasonal_sectors)).to_numpy()
+    binding = np.where(result.binding != "", result.binding, "none")
+    binding = np.where(local_cut & (result.binding == ""), "local content", binding)
+    binding = np.where(limited <= 0, "no need", binding)
+    binding = np.where(local_cut & (limited <= 0), "local content", binding)
+    binding = np.where(seasonal_closed, "not seasonal sector", binding)
+    binding = np.where(protected & (raw > 0), "protected sector", binding)
+    return binding

@@ -77,12 +77,17 @@ def _index() -> AliasIndex:
     return index
 
 
+@lru_cache(maxsize=None)
+def _names(lang: str) -> dict[str, str]:
+    return dict(zip(region_table()["code"], region_table()[f"name_{lang}"]))
+
+
 def region_name(code: str, lang: str = "en") -> str:
     """The official name of a region code in ``en``, ``ru`` or ``kk``."""
     if lang not in LANGUAGES:
         raise ValueError(f"unknown language {lang!r}; expected one of {', '.join(LANGUAGES)}")
-    names = region_table().set_index("code")[f"name_{lang}"]
-    if code not in names.index:
+    names = _names(lang)
+    if code not in names:
         raise UnknownRegionError(code, _index().suggestions(code, _describe))
     return names[code]
 

@@ -46,10 +46,17 @@ def _index() -> AliasIndex:
     return index
 
 
+@lru_cache(maxsize=None)
+def _names(lang: str) -> dict[str, str]:
+    return dict(zip(sector_table()["code"], sector_table()[f"name_{lang}"]))
+
+
 def sector_name(code: str, lang: str = "en") -> str:
     """The name of a section in ``en``, ``ru`` or ``kk``."""
-    names = sector_table().set_index("code")[f"name_{lang}"]
-    if code not in names.index:
+    if lang not in ("en", "ru", "kk"):
+        raise ValueError(f"unknown language {lang!r}; expected one of en, ru, kk")
+    names = _names(lang)
+    if code not in names:
         raise UnknownSectorError(code, [])
     return names[code]
 

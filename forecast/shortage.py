@@ -66,6 +66,10 @@ class Assumptions:
         Tier limits on the shortage as a share of demand: at or above ``severe_threshold`` a
         severe shortage, at or above ``shortage_threshold`` a shortage, at or below
         ``-surplus_threshold`` a surplus, balance in between.
+    min_cell_size : float
+        Cells with less demand than this at the origin are too small for a reliable forecast of
+        their own: their shortage and drivers are their parent's (the sector x skill nationally)
+        per worker, times their demand.
     """
 
     retirement_exit: float = 0.8
@@ -79,6 +83,7 @@ class Assumptions:
     severe_threshold: float = 0.03
     shortage_threshold: float = 0.01
     surplus_threshold: float = 0.01
+    min_cell_size: float = 300.0
 
     def __post_init__(self) -> None:
         for name, value in asdict(self).items():
@@ -162,17 +167,103 @@ def _ids(frame: pd.DataFrame, kind: str, keys: list[str]) -> pd.DataFrame:
                          "y": frame["y"].astype(float)})
 
 
-def _split_ids(frame: pd.DataFrame, kind: str, keys: list[str]) -> pd.DataFrame:
-    rows = frame[frame["unique_id"].str.startswith(kind + "|")].copy()
-    parts = rows["unique_id"].str.split("|", expand=True)
-    for i, key in enumerate(keys, start=1):
-        rows[key] = parts[i].to_numpy()
-    return rows
+def _demand_scale(panel: pd.DataFrame, origin: int) -> pd.Series:
+    """Mean absolute yearly change of each cell's demand up to ``origin``: the unit in which
+    back-test errors of the balance are pooled across cells of very different sizes."""
+    demand = panel[panel["unique_id"].str.startswith("demand|") & (panel["ds"] <= origin)]
+    demand = demand.sort_values(["unique_id", "ds"])
+    change = demand.groupby("unique_id")["y"].diff().abs()
+    scale = change.groupby(demand["unique_id"]).mean()
+    return scale.fillna(0.0).clip(lower=1.0)
+
+
+def _forecast_balance(panel: pd.DataFrame, tables: dict[str, pd.DataFrame], origin: int,
+                      year: int, assumptions: Assumptions, n_jobs: int, random_state: int):
+    """Central balance in ``year`` from series observed up to ``origin``; returns it and the model."""
+    horizon = year - origin
+    model = AutoForecaster(h=MAX_HORIZON, n_jobs=n_jobs, random_state=random_state)
+    model.fit(panel[panel["ds"] <= origin])
+    predicted = model.predict(h=horizon + 1)
+    values = predicted.set_index(["unique_id", "ds"])["yhat"]
+    demand_ids = values.index.get_level_values(0).str.startswith("demand|")
+    demand = values[demand_ids]
+    now = demand.xs(year, level="ds")
+    if horizon > 1:
+        previous = demand.xs(year - 1, level="ds").reindex(now.index)
+    else:
+        # A year on from the last observation, growth is read off the forecast path rather
+        # than from the last observed level, whose sampling error would pass into it whole.
+        previous = now - (demand.xs(year + 1, level="ds").reindex(now.index) - now)
+    flows = values[~demand_ids].xs(year, level="ds")
+    table = _balance(tables, origin, year, now, previous, flows, assumptions)
+    return table, model
+
+
+def _observed_balance(panel: pd.DataFrame, tables: dict[str, pd.DataFrame], year: int,
+                      assumptions: Assumptions) -> pd.DataFrame:
+    """The balance in a past ``year`` computed from what was observed then (ex post)."""
+    values = panel.set_index(["unique_id", "ds"])["y"]
+    demand_ids = values.index.get_level_values(0).str.startswith("demand|")
+    demand = values[demand_ids]
+    now = demand.xs(year, level="ds")
+    previous = demand.xs(year - 1, level="ds").reindex(now.index)
+    flows = values[~demand_ids].xs(year, level="ds")
+    return _balance(tables, year - 1, year, now, previous, flows, assumptions)
+
+
+def _balance(tables: dict[str, pd.DataFrame], origin: int, year: int, demand: pd.Series,
+             previous: pd.Series, flows: pd.Series, assumptions: Assumptions) -> pd.DataFrame:
+    """Openings, seekers and shortage per cell from demand in ``year`` and the year before, and
+    the flows of ``year``; the age structure is taken at ``origin``."""
+    cells = demand.index.str.split("|", expand=True)
+    table = pd.DataFrame({"region": cells.get_level_values(1), "sector": cells.get_level_values(2),
+                          "skill": cells.get_level_values(3)}, index=demand.index)
+    table["year"] = int(year)
+    table["demand"] = demand.clip(lower=0.0)
+    previous = previous.clip(lower=0.0)
+    table["expansion"] = table["demand"] - previous
+    retire_rate, school_leavers = _demography(tables["population"], origin, year - origin)
+    table["retirements"] = (previous * table["region"].map(retire_rate).fillna(0.0)
+                            * assumptions.retirement_exit)
+    table["deaths"] = previous * assumptions.working_age_mortality
+    table = table.reset_index(drop=True)
+    previous = previous.reset_index(drop=True)
+
+    skill_share = _skill_employment_share(table, previous)
+    by_kind = _flows_by_region_skill(flows)
+    table["emigration"] = _allocate(by_kind.get("emigration"), skill_share, table,
+                                    assumptions.emigrant_workers)
+    table["immigration"] = _allocate(by_kind.get("immigration"), skill_share, table,
+                                     assumptions.migrant_participation)
+    table["internal_migration"] = _allocate(by_kind.get("internal"), skill_share, table,
+                                            assumptions.migrant_participation)
+    table["graduates"] = _graduate_supply(flows, table, previous, school_leavers, assumptions)
+    table["unemployed"] = _unemployed(flows, table, previous, assumptions)
+    table["openings"] = table[["expansion", "retirements", "deaths", "emigration"]].sum(axis=1)
+    table["seekers"] = table[["graduates", "immigration", "internal_migration", "unemployed"]].sum(axis=1)
+    table["shortage"] = table["openings"] - table["seekers"]
+    return table
+
+
+def calibration_origins(first_year: int, origin: int, horizon: int, n_windows: int,
+                        min_years: int = 8) -> list[int]:
+    """Past origins whose ``horizon``-year-ahead balance can be checked against what was observed:
+    the latest ``n_windows`` of them, each with at least ``min_years`` years of data."""
+    latest = origin - horizon
+    earliest = first_year + min_years - 1
+    return [o for o in range(latest, latest - n_windows, -1) if o >= earliest]
 
 
 def forecast_shortage(data: Dataset, year: int, *, assumptions: Assumptions | None = None,
-                      n_jobs: int = 1, random_state: int = 0) -> ShortageForecast:
+                      n_windows: int = 4, n_jobs: int = 1, random_state: int = 0) -> ShortageForecast:
     """Forecast openings, seekers and the shortage in ``year`` for every region x sector x skill.
+
+    The central forecast comes from the component forecasts (see the module docstring). Its
+    quantiles are conformal: the same forecast is made from ``n_windows`` earlier origins for the
+    same horizon and compared with the balance observed ex post; the errors, in units of each
+    cell's typical yearly change of demand, are pooled over cells and their empirical quantiles
+    give the forecast's. Because the whole balance is back-tested, the dependence between its
+    components (a recession that cuts demand growth and emigration together) is in the errors.
 
     Parameters
     ----------
@@ -182,6 +273,8 @@ def forecast_shortage(data: Dataset, year: int, *, assumptions: Assumptions | No
     year : int
         Forecast year, 1 to 5 years after the last data year.
     assumptions : Assumptions, optional
+    n_windows : int
+        Back-test origins for the quantiles (fewer when the data are short).
     n_jobs : int
         joblib workers for the models.
     random_state : int
@@ -199,58 +292,66 @@ def forecast_shortage(data: Dataset, year: int, *, assumptions: Assumptions | No
                          f"{origin + MAX_HORIZON} (the data end in {origin})")
     tables = harmonize_tables(dict(data.tables))
     panel = _series_panel(tables)
-    model = AutoForecaster(h=MAX_HORIZON, n_jobs=n_jobs, random_state=random_state)
-    model.fit(panel)
-    predicted = model.predict(h=horizon, level=[80])
-    half_width = (predicted["yhat_hi_80"] - predicted["yhat_lo_80"]) / 2
-    predicted = predicted.assign(half_width=half_width)
+    table, model = _forecast_balance(panel, tables, origin, int(year), assumptions, n_jobs,
+                                     random_state)
 
-    demand = _split_ids(predicted, "demand", ["region", "sector", "skill"])
-    observed = panel[panel["ds"] == origin].set_index("unique_id")["y"]
-    target = demand[demand["ds"] == year].set_index("unique_id")
-    before = (demand[demand["ds"] == year - 1].set_index("unique_id")["yhat"] if horizon > 1
-              else observed.reindex(target.index))
-    table = target[["region", "sector", "skill"]].copy()
-    table["year"] = int(year)
-    table["demand"] = target["yhat"].clip(lower=0.0)
-    previous = before.reindex(target.index).clip(lower=0.0)
-    table["expansion"] = table["demand"] - previous
-    one_step = demand[demand["ds"] == origin + 1].set_index("unique_id")["half_width"]
-    spread = one_step.reindex(target.index).to_numpy() / stats.norm.ppf(0.9)
-
-    retire_rate, school_leavers = _demography(tables["population"], origin, horizon)
-    table["retirements"] = (previous * table["region"].map(retire_rate).fillna(0.0)
-                            * assumptions.retirement_exit)
-    table["deaths"] = previous * assumptions.working_age_mortality
-
-    skill_share = _skill_employment_share(table, previous)
-    flows = _flows_at(predicted, year)
-    table["emigration"] = _allocate(flows.get("emigration"), skill_share, table,
-                                    assumptions.emigrant_workers)
-    table["immigration"] = _allocate(flows.get("immigration"), skill_share, table,
-                                     assumptions.migrant_participation)
-    table["internal_migration"] = _allocate(flows.get("internal"), skill_share, table,
-                                            assumptions.migrant_participation)
-    table["graduates"] = _graduate_supply(predicted, year, table, previous, school_leavers,
-                                          assumptions)
-    table["unemployed"] = _unemployed(predicted, year, table, previous, assumptions)
-
-    table["openings"] = table[["expansion", "retirements", "deaths", "emigration"]].sum(axis=1)
-    table["seekers"] = table[["graduates", "immigration", "internal_migration", "unemployed"]].sum(axis=1)
-    table["shortage"] = table["openings"] - table["seekers"]
-    for q in QUANTILES:
-        table[f"shortage_p{round(q * 100):02d}"] = table["shortage"] + stats.norm.ppf(q) * spread
+    scale = _demand_scale(panel, origin)
+    errors = []
+    for past in calibration_origins(data.first_year, origin, horizon, n_windows):
+        past_tables = {name: frame[frame["year"] <= past] for name, frame in tables.items()}
+        predicted, _ = _forecast_balance(panel, past_tables, past, past + horizon, assumptions,
+                                         n_jobs, random_state)
+        observed = _observed_balance(panel, tables, past + horizon, assumptions)
+        error = observed["shortage"].to_numpy() - predicted["shortage"].to_numpy()
+        ids = "demand|" + predicted["region"] + "|" + predicted["sector"] + "|" + predicted["skill"]
+        errors.append(error / scale.reindex(ids).fillna(1.0).to_numpy())
+    ids = "demand|" + table["region"] + "|" + table["sector"] + "|" + table["skill"]
+    cell_scale = scale.reindex(ids).fillna(1.0).to_numpy()
+    if errors:
+        pooled = np.concatenate(errors)
+        pooled = pooled[np.isfinite(pooled)]
+        offsets = np.quantile(pooled, QUANTILES)
+    else:  # too little history to back-test: a wide normal band of four typical changes
+        offsets = stats.norm.ppf(QUANTILES) * 4.0
+    for q, offset in zip(QUANTILES, offsets):
+        table[f"shortage_p{round(q * 100):02d}"] = table["shortage"] + cell_scale * offset
+    table = borrow_for_small_cells(table, assumptions.min_cell_size)
     table["tier"] = classify_tiers(table["shortage"], table["demand"], assumptions)
     table = table.sort_values(["region", "sector", "skill"]).reset_index(drop=True)
 
-    selected = model.selected_
-    counts = selected["model"].value_counts().sort_index().to_dict()
-    employed_origin = tables["employment"].query("year == @origin and region != 'KZ'")["employed"].sum()
-    applicants = (tables["applicants"].query("year == @origin and region != 'KZ'")["applicants"].sum()
-                  if "applicants" in tables else 0.0)
-    return ShortageForecast(table, origin, int(year), float(employed_origin + applicants),
+    counts = model.selected_["model"].value_counts().sort_index().to_dict()
+    at_origin = tables["employment"]
+    employed = at_origin.loc[(at_origin["year"] == origin) & (at_origin["region"] != "KZ"), "employed"].sum()
+    applicants = 0.0
+    if "applicants" in tables:
+        frame = tables["applicants"]
+        applicants = frame.loc[(frame["year"] == origin) & (frame["region"] != "KZ"), "applicants"].sum()
+    return ShortageForecast(table, origin, int(year), float(employed + applicants),
                             {str(k): int(v) for k, v in counts.items()}, model.fallbacks_,
                             assumptions)
+
+
+def borrow_for_small_cells(table: pd.DataFrame, min_cell_size: float) -> pd.DataFrame:
+    """Flag cells below ``min_cell_size`` and give them their parent's rates.
+
+    Following Cedefop's practice, a cell of a few dozen workers is not forecast on its own: its
+    balance per worker is taken from the same sector and skill in the whole country, which
+    pools enough workers for a stable estimate. Quantile offsets keep their width.
+    """
+    table = table.copy()
+    small = (table["demand"] < min_cell_size).to_numpy()
+    table["small_cell"] = small
+    if not small.any():
+        return table
+    columns = [*DRIVERS, "openings", "seekers", "shortage"]
+    parent = table.groupby(["sector", "skill"])[[*columns, "demand"]].transform("sum")
+    per_worker = parent[columns].div(parent["demand"].where(parent["demand"] > 0), axis=0).fillna(0.0)
+    borrowed = per_worker.mul(table["demand"], axis=0)
+    quantiles = [c for c in table.columns if c.startswith("shortage_p")]
+    offsets = table[quantiles].sub(table["shortage"], axis=0)
+    table.loc[small, columns] = borrowed.loc[small, columns].to_numpy()
+    table.loc[small, quantiles] = offsets.loc[small].add(table.loc[small, "shortage"], axis=0).to_numpy()
+    return table
 
 
 def classify_tiers(shortage: pd.Series, demand: pd.Series, assumptions: Assumptions) -> pd.Series:
@@ -285,15 +386,18 @@ def _skill_employment_share(table: pd.DataFrame, previous: pd.Series) -> pd.Seri
     return pd.Series(np.where(totals > 0, weights / totals, 0.0), index=table.index)
 
 
-def _flows_at(predicted: pd.DataFrame, year: int) -> dict[str, pd.Series]:
+def _flows_by_region_skill(flows: pd.Series) -> dict[str, pd.Series]:
+    """Migration flows of the year by (region, skill), from series ``kind|region|education``."""
     out = {}
     for kind in ("emigration", "immigration", "internal"):
-        rows = _split_ids(predicted[predicted["ds"] == year], kind, ["region", "education"])
+        rows = flows[flows.index.str.startswith(kind + "|")]
         if rows.empty:
             continue
-        rows["skill"] = rows["education"].map(EDUCATION_TO_SKILL)
-        values = rows["yhat"] if kind == "internal" else rows["yhat"].clip(lower=0.0)
-        out[kind] = pd.Series(values.to_numpy(), index=pd.MultiIndex.from_frame(rows[["region", "skill"]]))
+        parts = rows.index.str.split("|", expand=True)
+        skill = pd.Index(parts.get_level_values(2)).map(EDUCATION_TO_SKILL)
+        values = rows.to_numpy() if kind == "internal" else rows.clip(lower=0.0).to_numpy()
+        index = pd.MultiIndex.from_arrays([parts.get_level_values(1), skill], names=["region", "skill"])
+        out[kind] = pd.Series(values, index=index).groupby(level=[0, 1]).sum()
     return out
 
 
@@ -306,28 +410,34 @@ def _allocate(flow: pd.Series | None, share: pd.Series, table: pd.DataFrame,
     return share * flow.reindex(keys).fillna(0.0).to_numpy() * rate
 
 
-def _graduate_supply(predicted, year, table, previous, school_leavers, assumptions) -> pd.Series:
+def _graduate_supply(flows: pd.Series, table: pd.DataFrame, previous: pd.Series,
+                     school_leavers: pd.Series, assumptions: Assumptions) -> pd.Series:
+    """Graduates entering work in their field and level, and school leavers in low-skill work."""
     supply = pd.Series(0.0, index=table.index)
-    grads = _split_ids(predicted[predicted["ds"] == year], "graduates", ["region", "level", "sector"])
+    grads = flows[flows.index.str.startswith("graduates|")].clip(lower=0.0)
     if not grads.empty:
-        grads["skill"] = grads["level"].map({"higher": "high", "tvet": "medium"})
-        by_cell = grads.groupby(["region", "sector", "skill"])["yhat"].sum().clip(lower=0.0)
-        keys = pd.MultiIndex.from_frame(table[["region", "sector", "skill"]])
-        supply += by_cell.reindex(keys).fillna(0.0).to_numpy() * assumptions.graduate_entry
+        parts = grads.index.str.split("|", expand=True)
+        skill = pd.Index(parts.get_level_values(2)).map({"higher": "high", "tvet": "medium"})
+        keys = pd.MultiIndex.from_arrays([parts.get_level_values(1), parts.get_level_values(3), skill])
+        by_cell = pd.Series(grads.to_numpy(), index=keys).groupby(level=[0, 1, 2]).sum()
+        cells = pd.MultiIndex.from_frame(table[["region", "sector", "skill"]])
+        supply += by_cell.reindex(cells).fillna(0.0).to_numpy() * assumptions.graduate_entry
     low = table["skill"] == "low"
     weights = previous.where(low, 0.0)
     region_total = weights.groupby(table["region"]).transform("sum")
     share = np.where(region_total > 0, weights / region_total, 0.0)
     leavers = table["region"].map(school_leavers).fillna(0.0).to_numpy()
-    supply += share * leavers * assumptions.school_leaver_entry
-    return supply
+    return supply + share * leavers * assumptions.school_leaver_entry
 
 
-def _unemployed(predicted, year, table, previous, assumptions) -> pd.Series:
-    rows = _split_ids(predicted[predicted["ds"] == year], "applicants", ["region"])
+def _unemployed(flows: pd.Series, table: pd.DataFrame, previous: pd.Series,
+                assumptions: Assumptions) -> pd.Series:
+    """Hires from the applicants registered with employment offices."""
+    rows = flows[flows.index.str.startswith("applicants|")]
     if rows.empty:
         return pd.Series(0.0, index=table.index)
-    applicants = rows.set_index("region")["yhat"].clip(lower=0.0)
+    applicants = pd.Series(rows.clip(lower=0.0).to_numpy(),
+                           index=rows.index.str.split("|").str[1])
     mix = dict(zip(SKILLS, assumptions.applicant_skill_mix))
     pool = (table["region"].map(applicants).fillna(0.0) * table["skill"].map(mix)
             * assumptions.unemployed_placement)

@@ -10,7 +10,7 @@ from scipy import stats
 from sklearn.base import BaseEstimator
 from sklearn.utils.validation import check_is_fitted
 
-from ._validation import ID_COL, check_horizon, check_levels
+from ._validation import check_horizon, check_levels
 from .exogenous import attach_features
 from .panel import Panel, forecast_frame
 
@@ -169,10 +169,3 @@ class VectorizedForecaster(BaseForecaster):
     @abstractmethod
     def _forecast_arrays(self, h: int) -> tuple[np.ndarray, np.ndarray]:
         """Point forecasts and model-based standard deviations for the rows last fitted."""
-
-
-def empty_fallbacks() -> pd.DataFrame:
-    return pd.DataFrame({col: pd.Series(dtype=object) for col in FALLBACK_COLUMNS})
-
-
-__all__ = ["BaseForecaster", "VectorizedForecaster", "normal_bounds", "ID_COL"]

@@ -77,12 +77,20 @@ def main(argv: list[str] | None = None) -> dict:
             found = peers(common, template, h=H, n_windows=N_WINDOWS)
             if not found:
                 payload["peers_skipped"] = "statsforecast is not installed (pip install statsforecast)"
+            if found:
+                # Peers need equal-length, full series: compare everyone on those series too.
+                subset = set(common["unique_id"])
+                for name in list(results):
+                    results[f"{name} [peer series]"] = results[name][results[name]["unique_id"].isin(subset)]
+                    results[f"{name} [peer series]"].attrs["seconds"] = results[name].attrs["seconds"]
             for name, cv in found.items():
-                results[name] = cv
+                results[f"{name} [peer series]"] = cv
             payload["peer_series"] = int(common["unique_id"].nunique())
         except (RuntimeError, ValueError) as err:
             payload["peers_skipped"] = f"peers failed: {err}"
     rows = [summarise(name, cv) for name, cv in results.items()]
+    for row in rows:
+        row["scope"] = "peer series" if row["model"].endswith("[peer series]") else "all series"
     payload["results"] = rows
     print_table(rows, ["model", "mase", "rmsse", "smape", "coverage_80", "coverage_95", "seconds"])
     write_json("accuracy_sample", payload)

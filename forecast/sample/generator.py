@@ -384,10 +384,12 @@ def labour_demand(working: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     size = cells[..., :1]
     drift -= (drift * size).sum(axis=0, keepdims=True) / size.sum(axis=0, keepdims=True)
     trend = drift * (YEARS - FIRST_YEAR)[None, None, :]
-    noise = np.zeros((R, S, T))
-    innovations = rng.normal(0.0, 0.02, (R, S, T))
+    # Growth has momentum: a cell that grew faster than its trend last year tends to do so again.
+    growth = np.zeros((R, S, T))
+    innovations = rng.normal(0.0, 0.01, (R, S, T))
     for t in range(1, T):
-        noise[..., t] = 0.7 * noise[..., t - 1] + innovations[..., t]
+        growth[..., t] = 0.5 * growth[..., t - 1] + innovations[..., t]
+    noise = np.cumsum(growth, axis=2)
     regional_sector = cells * np.exp(shock[None] + trend + noise)
 
     mix = np.array([SKILL_MIX[s] for s in SECTORS])  # (S, K)
@@ -640,7 +642,8 @@ def publish(sim: Simulation, seed: int = SEED) -> dict[str, pd.DataFrame]:
              ("year", list(data_years))]
 
     employed = sim.employment[..., :n]
-    survey_sd = 0.01 + 1.5 / np.sqrt(np.maximum(employed, 1))
+    # Survey error: about 1% of a cell of 5,000 workers, 5% of a cell of 100 (small cells are noisy).
+    survey_sd = 0.004 + 0.5 / np.sqrt(np.maximum(employed, 1))
     employed = employed * np.exp(rng.normal(0, 1, employed.shape) * survey_sd)
     vacancies = sim.vacancies[..., :n] * rng.lognormal(0, 0.08, employed.shape)
 

@@ -1,0 +1,125 @@
+"""Where quota rules are back-tested: what each rule would have recommended against the true need.
+
+For each origin year the data are cut at the origin (nothing later is seen), the shortage is
+forecast for ``origin + horizon`` and both rules are applied:
+
+- the **recommendation** (:func:`forecast.quota.recommend_quota` under the policy);
+- **today's rule** (:func:`forecast.status_quo.status_quo_quota`): a percentage of the labour
+  force split by regional labour force.
+
+The **true need** is the same rule as the recommendation applied to the true shortage instead of
+the forecast one: the positive true shortage per region x sector x skill, less the domestic share,
+times the foreign share, split into categories (low skill only as seasonal work in the seasonal
+sectors), zero in protected sectors; no ceiling (it is what was needed, not what was allowed).
+
+Scores, per rule and origin:
+
+- ``allocation_error`` = sum over lines of ``|quota - need|`` / total need;
+- ``unused`` = quota given where there was no need (sum of ``max(quota - need, 0)``);
+- ``unmet`` = need left without quota (sum of ``max(need - quota, 0)``);
+- the same allocation error on region totals (the level today's rule works at).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from forecast.errors import InputError
+from forecast.loader import Dataset
+from forecast.policy import Policy
+from forecast.quota import _need, recommend_quota
+from forecast.sectors import sector_codes
+from forecast.shortage import QUANTILES, forecast_shortage
+from forecast.status_quo import line_grid, status_quo_quota
+
+RULES = ("recommendation", "status_quo")
+NEED_DEFINITION = (
+    "true need = the recommendation's need rule applied to the true shortage of the sample: "
+    "max(true shortage, 0) per region x sector x skill x (1 - domestic_share) x foreign_share, "
+    "split into categories by the policy's category_split (low skill only as seasonal work in the "
+    "seasonal sectors), zero in protected sectors, no ceiling; allocation error = sum |quota - "
+    "need| over region x sector x category lines / total need; unused = sum max(quota - need, 0); "
+    "unmet = sum max(need - quota, 0)")
+
+
+def truncate(data: Dataset, origin: int) -> Dataset:
+    """The data as they stood at the end of ``origin``: every table cut at that year."""
+    return data.as_of(origin)
+
+
+def true_need(truth: pd.DataFrame, year: int, policy: Policy) -> np.ndarray:
+    """True foreign need per line (:func:`forecast.status_quo.line_grid` order) in ``year``."""
+    rows = truth[truth["year"] == year]
+    if rows.empty:
+        raise InputError(f"the truth has no year {year}")
+    # The need rule reads the shortage quantile columns: the truth is certain, so all are equal.
+    table = rows[["region", "sector", "skill", "shortage"]].assign(
+        **{f"shortage_p{round(q * 100):02d}": rows["shortage"] for q in QUANTILES})
+    need = _need(table, 0.5, policy)
+    protected = np.isin(sector_codes(), policy.protected_sectors)[None, :, None]
+    return np.where(protected, 0.0, need).reshape(-1)
+
+
+def scores(quota: np.ndarray, need: np.ndarray, regions: np.ndarray) -> dict:
+    """Allocation error, unused quota and unmet need of one allocation against the need."""
+    total = float(need.sum())
+    diff = quota - need
+    by_region = pd.Series(diff).groupby(regions).sum().abs().sum()
+    return {"quota": float(quota.sum()),
+            "allocation_error": float(np.abs(diff).sum() / total) if total > 0 else float("nan"),
+            "unused": float(np.clip(diff, 0, None).sum()),
+            "unmet": float(np.clip(-diff, 0, None).sum()),
+            "region_allocation_error": float(by_region / total) if total > 0 else float("nan")}
+
+
+@dataclass(frozen=True)
+class QuotaBacktest:
+    """Per origin and rule (``by_origin``) and pooled over origins (``summary``)."""
+
+    by_origin: pd.DataFrame
+    summary: pd.DataFrame
+    definition: str
+
+
+def backtest_quota(data: Dataset, truth: pd.DataFrame, origins: list[int], *, horizon: int = 1,
+                   policy: Policy | None = None, n_jobs: int = 1, seed: int = 0) -> QuotaBacktest:
+    """Back-test the recommendation and today's rule at each origin against the true need.
+
+    Parameters
+    ----------
+    data : Dataset
+        Full data; each origin sees only the years up to it.
+    truth : DataFrame
+        True components by region, sector, skill and year (:func:`forecast.load_truth`).
+    origins : list of int
+        Last data years of the forecasts.
+    horizon : int
+        Years ahead of the origin the quota is for.
+    policy : Policy, optional
+    """
+    policy = policy or Policy()
+    grid = line_grid()
+    regions = grid["region"].to_numpy()
+    rows = []
+    for origin in origins:
+        year = origin + horizon
+        forecast = forecast_shortage(truncate(data, origin), year, n_jobs=n_jobs, random_state=seed)
+        proposal = recommend_quota(forecast, policy)
+        need = true_need(truth, year, policy)
+        allocations = {"recommendation": proposal["quota"].to_numpy(dtype=float),
+                       "status_quo": status_quo_quota(forecast, policy).astype(float)}
+        for rule, quota in allocations.items():
+            rows.append({"origin": origin, "year": year, "rule": rule, "need": float(need.sum()),
+                         "ceiling": int(proposal.attrs["cap"]), **scores(quota, need, regions)})
+    by_origin = pd.DataFrame(rows)
+    pooled = by_origin.groupby("rule", sort=False).agg(
+        need=("need", "sum"), quota=("quota", "sum"), unused=("unused", "sum"),
+        unmet=("unmet", "sum"))
+    pooled["allocation_error"] = (pooled["unused"] + pooled["unmet"]) / pooled["need"]
+    pooled["mean_allocation_error"] = by_origin.groupby("rule", sort=False)["allocation_error"].mean()
+    pooled["mean_region_allocation_error"] = by_origin.groupby("rule", sort=False)[
+        "region_allocation_error"].mean()
+    return QuotaBacktest(by_origin, pooled.reset_index(), NEED_DEFINITION)

@@ -1,0 +1,84 @@
+"""Scoring shortage forecasts against a known truth, by origin and horizon.
+
+On the embedded sample the true balance of every region x sector x skill and year is known
+(:func:`forecast.load_truth`). :func:`backtest_shortage` forecasts from past origins with the data
+as they stood then and lines the forecasts up with the truth and with two naive rules: "the
+shortage stays as it truly was in the origin year" and "it stays as observed ex post in the origin
+year" (the version a user without the truth could apply). :func:`score_shortage_backtest`
+summarises: mean absolute error, its reduction against the naive rules, interval coverage.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from forecast.harmonize import harmonize_tables
+from forecast.loader import Dataset
+from forecast.shortage import Assumptions, _observed_balance, _series_panel, forecast_shortage
+
+KEYS = ["region", "sector", "skill"]
+
+
+def backtest_shortage(data: Dataset, truth: pd.DataFrame, origins: list[int], horizons: list[int],
+                      assumptions: Assumptions | None = None, n_windows: int = 4) -> pd.DataFrame:
+    """Forecasts from each origin for each horizon, next to the truth and the naive rules.
+
+    Returns one row per origin x horizon x cell: ``origin, horizon, region, sector, skill,
+    year, small_cell``, the forecast ``shortage`` and its quantiles, ``truth``,
+    ``naive_truth`` and ``naive_observed``.
+    """
+    assumptions = assumptions or Assumptions()
+    tables = harmonize_tables(dict(data.tables))
+    panel = _series_panel(tables)
+    frames = []
+    for origin in origins:
+        past = data.as_of(origin)
+        observed = _observed_balance(panel, tables, origin, assumptions).set_index(KEYS)["shortage"]
+        at_origin = truth[truth["year"] == origin].set_index(KEYS)["shortage"]
+        for horizon in horizons:
+            result = forecast_shortage(past, origin + horizon, assumptions=assumptions,
+                                       n_windows=n_windows)
+            table = result.table
+            quantiles = [c for c in table.columns if c.startswith("shortage_p")]
+            frame = table[[*KEYS, "year", "small_cell", "shortage", *quantiles]].copy()
+            frame.insert(0, "horizon", horizon)
+            frame.insert(0, "origin", origin)
+            index = pd.MultiIndex.from_frame(frame[KEYS])
+            target = truth[truth["year"] == origin + horizon].set_index(KEYS)["shortage"]
+            frame["truth"] = target.reindex(index).to_numpy()
+            frame["naive_truth"] = at_origin.reindex(index).to_numpy()
+            frame["naive_observed"] = observed.reindex(index).to_numpy()
+            frames.append(frame)
+    return pd.concat(frames, ignore_index=True)
+
+
+def _scores(rows: pd.DataFrame) -> dict:
+    error = (rows["shortage"] - rows["truth"]).abs()
+    naive_truth = (rows["naive_truth"] - rows["truth"]).abs()
+    naive_observed = (rows["naive_observed"] - rows["truth"]).abs()
+    inside80 = (rows["shortage_p10"] <= rows["truth"]) & (rows["truth"] <= rows["shortage_p90"])
+    inside90 = (rows["shortage_p05"] <= rows["truth"]) & (rows["truth"] <= rows["shortage_p95"])
+    return {
+        "n": int(len(rows)),
+        "mae": float(error.mean()),
+        "mae_naive_truth": float(naive_truth.mean()),
+        "mae_naive_observed": float(naive_observed.mean()),
+        "mae_reduction_vs_naive_truth": float(1 - error.mean() / naive_truth.mean()),
+        "mae_reduction_vs_naive_observed": float(1 - error.mean() / naive_observed.mean()),
+        "coverage_80": float(inside80.mean()),
+        "coverage_90": float(inside90.mean()),
+        "bias": float((rows["shortage"] - rows["truth"]).mean()),
+    }
+
+
+def score_shortage_backtest(rows: pd.DataFrame) -> pd.DataFrame:
+    """Scores per origin x horizon, per horizon and overall (``origin``/``horizon`` = ``"all"``)."""
+    out = [{"origin": o, "horizon": h, **_scores(g)} for (o, h), g in rows.groupby(["origin", "horizon"])]
+    out += [{"origin": "all", "horizon": h, **_scores(g)} for h, g in rows.groupby("horizon")]
+    out.append({"origin": "all", "horizon": "all", **_scores(rows)})
+    large = rows[~rows["small_cell"]]
+    out.append({"origin": "all", "horizon": "all (cells above the small-cell size)", **_scores(large)})
+    frame = pd.DataFrame(out)
+    frame[["origin", "horizon"]] = frame[["origin", "horizon"]].astype(str)
+    return frame

@@ -1,0 +1,121 @@
+"""The labor-forecast command line: outputs, summary, loudness, help and exit codes."""
+
+import json
+
+import pandas as pd
+import pytest
+
+from forecast.cli import EXAMPLES, HANDLERS, build_parser, main
+
+
+@pytest.fixture(scope="module")
+def quota_run(tmp_path_factory):
+    out = tmp_path_factory.mktemp("cli") / "proposal"
+    capture = pytest.MonkeyPatch()
+    import io
+    import sys
+
+    stdout = io.StringIO()
+    capture.setattr(sys, "stdout", stdout)
+    try:
+        status = main(["quota", "--year", "2027", "--lang", "ru", "--out", str(out), "--verbose"])
+    finally:
+        capture.undo()
+    return status, stdout.getvalue(), out
+
+
+def test_quota_writes_the_four_files_and_a_summary(quota_run):
+    status, printed, out = quota_run
+    assert status == 0
+    assert sorted(p.name for p in out.iterdir()) == ["quota.csv", "quota.xlsx", "report.html", "run.json"]
+    quota = pd.read_csv(out / "quota.csv")
+    assert f"recommended quota  {quota['quota'].sum():>10,}" in printed
+    assert "By region" in printed and "region" in printed
+    assert "synthetic sample data" in printed
+    assert '<html lang="ru">' in (out / "report.html").read_text(encoding="utf-8")
+
+
+def test_output_off_a_terminal_has_no_colour_or_progress_bar(quota_run):
+    printed = quota_run[1]
+    assert "\033[" not in printed and "\r" not in printed
+
+
+def test_verbose_reports_steps_and_models(quota_run):
+    printed = quota_run[1]
+    assert "forecast and quota done" in printed and "report done" in printed
+    assert "models chosen" in printed
+
+
+def test_quiet_prints_nothing(tmp_path, capsys):
+    assert main(["backtest", "--h", "1", "--windows", "1", "--out", str(tmp_path / "bt"), "--quiet"]) == 0
+    captured = capsys.readouterr()
+    assert captured.out == "" and captured.err == ""
+    assert {p.name for p in (tmp_path / "bt").iterdir()} == {"backtest.csv", "metrics.csv", "backtest.html"}
+    page = (tmp_path / "bt" / "backtest.html").read_text(encoding="utf-8")
+    assert 'id="chart-backtest"' in page and "<svg" in page
+
+
+def test_forecast_writes_csv_and_a_page(tmp_path, capsys):
+    out = tmp_path / "shortage"
+    assert main(["forecast", "--year", "2026", "--out", str(out), "--lang", "kk"]) == 0
+    printed = capsys.readouterr().out
+    table = pd.read_csv(out / "shortage.csv")
+    assert len(table) > 0 and {"shortage", "tier"} <= set(table.columns)
+    page = (out / "shortage.html").read_text(encoding="utf-8")
+    assert '<html lang="kk">' in page and 'id="synthetic-banner"' in page
+    assert f"{len(table):,} region x sector x skill cells" in printed
+    assert json.loads((out / "run.json").read_text())["year"] == 2026
+
+
+@pytest.mark.parametrize("argv, message", [
+    (["quota", "--year", "2040"], "--year 2040"),
+    (["quota", "--year", "2027", "--policy", "missing-policy.toml"], "policy file not found"),
+    (["quota", "--year", "2027", "--scenario", "no_such"], "unknown scenario"),
+    (["backtest", "--h", "0"], "at least 1"),
+    (["validate", "no-such-folder"], "no-such-folder"),
+])
+def test_bad_input_exits_2_with_a_message_and_writes_nothing(argv, message, tmp_path, capsys, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    assert main(argv) == 2
+    captured = capsys.readouterr()
+    assert message in captured.err and "Traceback" not in captured.err
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_existing_output_is_refused_with_status_2(quota_run, capsys):
+    assert main(["quota", "--year", "2027", "--out", str(quota_run[2])]) == 2
+    assert "--force" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("argv", [["quota", "--year", "2027", "--lang", "de"], ["quota"], ["nothing"],
+                                  ["quota", "--year", "2027", "--quiet", "--verbose"]])
+def test_bad_usage_exits_2(argv, capsys):
+    with pytest.raises(SystemExit) as stop:
+        main(argv)
+    assert stop.value.code == 2
+    assert "usage:" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("command", sorted(HANDLERS))
+def test_every_command_has_help_with_examples(command, capsys):
+    with pytest.raises(SystemExit) as stop:
+        main([command, "--help"])
+    assert stop.value.code == 0
+    text = capsys.readouterr().out
+    assert "examples:" in text and EXAMPLES[command].splitlines()[1].strip() in text
+
+
+def test_internal_errors_exit_1_without_traceback(monkeypatch, capsys):
+    def broken(args):
+        raise RuntimeError("disk on fire")
+
+    monkeypatch.setitem(HANDLERS, "validate", broken)
+    assert main(["validate", "x"]) == 1
+    err = capsys.readouterr().err
+    assert "internal error" in err and "disk on fire" in err and "Traceback" not in err
+
+
+def test_language_options_match_the_label_files():
+    quota = build_parser()._subparsers._group_actions[0].choices["quota"]
+    lang = next(a for a in quota._actions if a.dest == "lang")
+    assert tuple(lang.choices) == ("en", "ru", "kk")

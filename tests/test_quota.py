@@ -1,0 +1,136 @@
+"""The quota proposal on the sample: shape, totals, constraints, explanations, comparison."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import forecast
+from forecast.errors import InputError
+from forecast.policy import Policy
+from forecast.quota import recommend_quota
+from forecast.quota_backtest import scores, true_need, truncate
+from forecast.ranking import rank_demand
+from forecast.status_quo import last_year_quota, status_quo_quota
+
+YEAR = 2025
+
+
+@pytest.fixture(scope="module")
+def sample():
+    return forecast.load_sample()
+
+
+@pytest.fixture(scope="module")
+def shortage(sample):
+    return forecast.forecast_shortage(sample, YEAR)
+
+
+@pytest.fixture(scope="module")
+def proposal(shortage):
+    return recommend_quota(shortage)
+
+
+def test_one_line_per_region_sector_category_with_contract_columns(proposal):
+    assert len(proposal) == 20 * 21 * 5
+    assert not proposal.duplicated(["region", "sector", "category"]).any()
+    for column in ("region", "sector", "category", "quota", "quota_low", "quota_high", "shortage",
+                   "tier", "reason", "driver_type", "binding_constraint", "fee_multiplier"):
+        assert column in proposal
+    assert proposal["quota"].dtype.kind == "i"
+
+
+def test_totals_add_up_within_the_ceiling_and_no_line_is_negative(proposal):
+    for column in ("quota", "quota_low", "quota_high"):
+        assert (proposal[column] >= 0).all()
+        assert proposal[column].sum() <= proposal.attrs["cap"]
+        assert proposal[column].sum() == proposal.attrs["totals"][column]
+    assert proposal["quota_low"].sum() <= proposal["quota"].sum() <= proposal["quota_high"].sum()
+    assert (np.abs(proposal["quota"] - proposal["allocated"]) < 1).all()
+
+
+def test_every_line_is_explained(proposal):
+    assert proposal["reason"].str.len().gt(20).all()
+    given = proposal[proposal["quota"] > 0]
+    assert given["reason"].str.contains("from abroad").all()
+    assert set(proposal["driver_type"]) <= {"retention gap", "suitability gap", "long training gap",
+                                            "short training gap", "no gap"}
+    assert (given["driver_type"] != "no gap").all()
+
+
+def test_protected_and_closed_lines_get_zero(proposal):
+    policy = Policy()
+    assert proposal.loc[proposal["sector"].isin(policy.protected_sectors), "quota"].eq(0).all()
+    closed = (proposal["category"] == "seasonal") & ~proposal["sector"].isin(policy.seasonal_sectors)
+    assert proposal.loc[closed, "quota_high"].eq(0).all()
+
+
+def test_fee_multiplier_follows_the_tier(proposal):
+    fees = Policy().fee_multiplier
+    assert (proposal["fee_multiplier"] == proposal["tier"].map(fees)).all()
+
+
+def test_a_binding_ceiling_cuts_by_severity_and_keeps_floors_and_caps(shortage):
+    full = recommend_quota(shortage)
+    policy = Policy(cap_percent_of_labour_force=0.02, sector_floors={"F": 150},
+                    region_caps={"KZ-75": 40}, priority={"Q": 3.0})
+    cut = recommend_quota(shortage, policy)
+    assert cut.attrs["cap_binding"] and cut["quota"].sum() == cut.attrs["cap"]
+    assert (cut["quota"] <= np.ceil(cut["need"] + 1e-6)).all()
+    assert cut.loc[cut["region"] == "KZ-75", "quota"].sum() <= 40
+    sector_f = cut.loc[cut["sector"] == "F"]
+    assert sector_f["quota"].sum() >= min(150, int(np.floor(sector_f["need"].sum())))
+    assert "national ceiling" in set(cut["binding_constraint"])
+    assert cut["reason"][cut["binding_constraint"] == "national ceiling"].str.contains("ceiling").all()
+    # Priority: health keeps a larger share of its need than the average line.
+    kept = cut.groupby("sector")["allocated"].sum() / full.groupby("sector")["allocated"].sum()
+    assert kept["Q"] > kept.drop("Q").mean()
+
+
+def test_floors_above_the_ceiling_are_refused(shortage):
+    need = recommend_quota(shortage)["need"].sum()
+    policy = Policy(cap_percent_of_labour_force=0.001, sector_floors={"Q": float(need)})
+    with pytest.raises(InputError, match="floors"):
+        recommend_quota(shortage, policy)
+
+
+def test_same_inputs_same_proposal(shortage, proposal):
+    again = recommend_quota(shortage)
+    pd.testing.assert_frame_equal(proposal, again)
+
+
+def test_status_quo_is_a_share_of_the_labour_force_split_by_region(shortage, proposal):
+    policy = Policy()
+    total = int(np.floor(shortage.labour_force * policy.status_quo_percent / 100))
+    status = status_quo_quota(shortage, policy)
+    assert status.sum() == total and (proposal["status_quo"].to_numpy() == status).all()
+    by_region = proposal.groupby("region")["status_quo"].sum()
+    demand = shortage.table.groupby("region")["demand"].sum()
+    assert np.allclose(by_region / total, demand / demand.sum(), atol=2e-3)
+
+
+def test_last_year_quota_spreads_the_published_total(sample, shortage):
+    last, info = last_year_quota(sample, YEAR, shortage, Policy())
+    published = sample["quota"].query("year == 2024 and region == 'KZ'")["quota"].iloc[0]
+    assert info["year"] == 2024 and last.sum() == published
+
+
+def test_ranking_orders_by_intensity_with_evidence(shortage, proposal):
+    ranking = rank_demand(shortage, proposal)
+    sectors = ranking["sectors"]
+    assert list(sectors["rank"]) == list(range(1, 22))
+    assert sectors["intensity"].is_monotonic_decreasing
+    assert sectors["quota"].sum() == proposal["quota"].sum()
+    assert len(ranking["regions"]) == 20
+
+
+def test_backtest_pieces_see_no_future_and_score_correctly(sample):
+    cut = truncate(sample, 2018)
+    assert all(frame["year"].max() <= 2018 for frame in cut.tables.values())
+    need = true_need(forecast.load_truth(), 2019, Policy())
+    assert need.shape == (2100,) and (need >= 0).all()
+    result = scores(np.array([2.0, 0.0, 5.0]), np.array([1.0, 3.0, 5.0]), np.array(["a", "a", "b"]))
+    assert result["unused"] == 1 and result["unmet"] == 3
+    assert result["allocation_error"] == pytest.approx(4 / 9)
+    assert result["region_allocation_error"] == pytest.approx(2 / 9)
