@@ -13,12 +13,15 @@ status-quo comparison, quota back-test, indicators) are looked up on the run res
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
 import numpy as np
 import pandas as pd
 
+from forecast.explain import line_reasons
 from forecast.i18n import Labels
 from forecast.regions import region_table
 from forecast.shortage import DRIVERS, QUANTILES
@@ -127,6 +130,17 @@ def planner_content(data, run, lang: str = "en", *, progress: Progress | None = 
               for name, names in OPTIONAL_PIECES.items()}
 
     detail = _localise(quota, labels)
+    if labels.lang != "en" and "reason" in detail:
+        rules = SimpleNamespace(domestic_share=info["policy"]["domestic_share"])
+        detail["reason"] = line_reasons(quota, rules, labels).to_numpy()
+        if "driver_type" in detail:
+            detail["driver_type"] = detail["driver_type"].map(lambda kind: labels(f"driver_type.{kind}"))
+        if "binding_constraint" in detail:
+            detail["binding_constraint"] = detail["binding_constraint"].map(
+                lambda name: labels(f"constraint.{name}") if labels.has(f"constraint.{name}") else name)
+        if "skills" in detail:
+            detail["skills"] = detail["skills"].map(
+                lambda names: "/".join(labels.skill(part) for part in str(names).split("/")))
     by_region = _aggregate(quota, skilled, "region", labels)
     tiles = region_table().set_index("code")[["tile_row", "tile_col"]]
     by_region = by_region.join(tiles, on="region")

@@ -71,44 +71,51 @@ def driver_types(table: pd.DataFrame, shortage: np.ndarray, feeds: np.ndarray,
     return np.where(positive, chosen, "no gap").reshape(-1).astype(str)
 
 
-_MAIN_DRIVER = {"expansion": "growth of employment", "replacement": "retirements",
-                "emigration": "emigration"}
-_BINDING_TEXT = {
-    "national ceiling": "cut by the national ceiling, keeping a share weighted by priority and severity",
-    "region cap": "cut to the region's cap",
-    "sector cap": "cut to the sector's cap",
-    "floor": "held at the protected floor",
-    "local content": "limited by the local-content rule",
-}
+def line_reasons(out: pd.DataFrame, policy, labels=None) -> pd.Series:
+    """One plain sentence per line: what the forecast says and which rule set the number.
 
+    ``labels`` (a :class:`forecast.i18n.Labels`) chooses the language; English by default.
+    The sentence templates are the ``reason.*`` entries of the label files.
+    """
+    if labels is None:
+        from forecast.i18n import Labels
 
-def line_reasons(out: pd.DataFrame, policy) -> pd.Series:
-    """One plain sentence per line: what the forecast says and which rule set the number."""
+        labels = Labels("en")
     main = out[["expansion", "replacement", "emigration"]].clip(lower=0.0).idxmax(axis=1)
+    integer, number = labels.integer, labels.number
+
+    def signed(value: float) -> str:
+        return ("+" if value > 0 else "") + integer(value)
+
+    def skills_of(names: str) -> str:
+        return "/".join(labels.skill(part) for part in names.split("/")) if names != "-" else names
+
     pieces = []
     # A loop over rows is fine here: it only assembles text.
     for row, driver in zip(out.itertuples(index=False), main):
-        skills = row.skills
+        skills = skills_of(row.skills)
+        tier = labels.tier(row.tier)
         if row.binding_constraint == "protected sector":
-            text = (f"No quota: {row.sector_name} is closed to foreign workers by the policy "
-                    f"(forecast shortage {row.shortage:+,.0f}).")
+            text = labels("reason.protected", sector=labels.sector(row.sector),
+                          shortage=signed(row.shortage))
         elif row.binding_constraint == "not seasonal sector":
-            text = "No quota: seasonal permits are not used in this sector."
-        elif row.quota > 0 or row.need > 0.05 or row.binding_constraint in _BINDING_TEXT:
-            bound = _BINDING_TEXT.get(row.binding_constraint)
-            text = (f"{row.quota:,} from abroad ({row.tier}, {row.driver_type}): {skills}-skill "
-                    f"openings exceed seekers by {row.shortage_planned:,.0f} at the planning "
-                    f"quantile, mainly from {_MAIN_DRIVER[driver]} (growth {row.expansion:+,.0f}, "
-                    f"retirements {row.replacement:,.0f}, emigration {row.emigration:,.0f} against "
-                    f"{row.graduates:,.0f} graduates and {row.migration:+,.0f} migrants); after "
-                    f"the {policy.domestic_share:.0%} domestic measures can close the need is "
-                    f"{row.need:,.1f}" + (f", {bound}." if bound else "."))
+            text = labels("reason.not_seasonal")
+        elif row.quota > 0 or row.need > 0.05 or labels.has(f"reason.bound.{row.binding_constraint}"):
+            key = f"reason.bound.{row.binding_constraint}"
+            bound = labels(key) if labels.has(key) else ""
+            text = labels("reason.quota", quota=integer(row.quota), tier=tier,
+                          driver_type=labels(f"driver_type.{row.driver_type}"), skills=skills,
+                          shortage=integer(row.shortage_planned),
+                          main=labels(f"reason.main.{driver}"), expansion=signed(row.expansion),
+                          retirements=integer(row.replacement), emigration=integer(row.emigration),
+                          graduates=integer(row.graduates), migration=signed(row.migration),
+                          domestic=labels.percent(policy.domestic_share, 0),
+                          need=number(row.need, 1),
+                          bound=(", " + bound) if bound else "")
         elif row.shortage_planned <= 0:
-            text = (f"No quota: {skills}-skill workers are forecast in {row.tier} "
-                    f"({-row.shortage_planned:,.0f} more seekers than openings at the planning "
-                    "quantile).")
+            text = labels("reason.surplus", skills=skills, tier=tier,
+                          surplus=integer(-row.shortage_planned))
         else:
-            text = (f"No quota: the {skills}-skill shortage of {row.shortage_planned:,.0f} is small "
-                    "enough for domestic measures to close.")
+            text = labels("reason.small", skills=skills, shortage=integer(row.shortage_planned))
         pieces.append(text)
     return pd.Series(pieces, index=out.index)

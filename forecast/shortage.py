@@ -32,12 +32,17 @@ from forecast.harmonize import harmonize_tables
 from forecast.loader import Dataset
 from forecast.schema import EDUCATION_TO_SKILL, SKILLS
 from models import AutoForecaster
+from models.reconciliation import reconcile_frame
 
 QUANTILES = (0.05, 0.10, 0.25, 0.50, 0.75, 0.90, 0.95)
 TIERS = ("severe shortage", "shortage", "balance", "surplus")
 DRIVERS = ("expansion", "retirements", "deaths", "emigration", "graduates", "immigration",
            "internal_migration", "unemployed")
 MAX_HORIZON = 5
+# Levels of the region x sector hierarchy forecast beside the cells and reconciled with them.
+AGGREGATE_LEVELS = ([], ["region"], ["sector"], ["region", "sector"])
+TOTAL_LABELS = {"region": "KZ", "sector": "TOTAL", "skill": "TOTAL"}
+RECONCILIATION_METHODS = ("mint_shrink", "wls_struct", "ols", "bottom_up")
 
 
 @dataclass(frozen=True)
@@ -116,6 +121,8 @@ class ShortageForecast:
     fallbacks : DataFrame
         Series that fell back to a simpler model, and why.
     assumptions : Assumptions
+    reconciliation : dict
+        How demand was reconciled: ``method``, ``method_used``, ``fallback_reason``.
     """
 
     table: pd.DataFrame
@@ -125,6 +132,7 @@ class ShortageForecast:
     models: dict
     fallbacks: pd.DataFrame
     assumptions: Assumptions = field(default_factory=Assumptions)
+    reconciliation: dict = field(default_factory=dict)
 
 
 def _series_panel(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
@@ -135,7 +143,14 @@ def _series_panel(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
     if "vacancies" in tables:
         vacancies = tables["vacancies"].set_index([*cell, "year"])["vacancies"]
         demand = demand.add(vacancies.reindex(demand.index).fillna(0.0))
-    parts = [_ids(demand.reset_index(name="y"), "demand", cell)]
+    bottom = demand.reset_index(name="y")
+    parts = [_ids(bottom, "demand", cell)]
+    for level in AGGREGATE_LEVELS:
+        summed = bottom.groupby([*level, "year"], as_index=False)["y"].sum()
+        for key in cell:
+            if key not in level:
+                summed[key] = TOTAL_LABELS[key]
+        parts.append(_ids(summed, "total", cell))
 
     migration = tables["migration"]
     migration = migration[migration["region"] != "KZ"]
@@ -178,36 +193,75 @@ def _demand_scale(panel: pd.DataFrame, origin: int) -> pd.Series:
 
 
 def _forecast_balance(panel: pd.DataFrame, tables: dict[str, pd.DataFrame], origin: int,
-                      year: int, assumptions: Assumptions, n_jobs: int, random_state: int):
-    """Central balance in ``year`` from series observed up to ``origin``; returns it and the model."""
+                      year: int, assumptions: Assumptions, n_jobs: int, random_state: int,
+                      reconciliation: str = "bottom_up"):
+    """Central balance in ``year`` from series observed up to ``origin``; returns it, the model
+    and how the demand forecasts were reconciled."""
     horizon = year - origin
     model = AutoForecaster(h=MAX_HORIZON, n_jobs=n_jobs, random_state=random_state)
     model.fit(panel[panel["ds"] <= origin])
     predicted = model.predict(h=horizon + 1)
-    values = predicted.set_index(["unique_id", "ds"])["yhat"]
-    demand_ids = values.index.get_level_values(0).str.startswith("demand|")
-    demand = values[demand_ids]
-    now = demand.xs(year, level="ds")
+    years = [year - 1, year] if horizon > 1 else [year, year + 1]
+    demand, how = _reconciled_demand(predicted, model, origin, years, reconciliation)
+    now = demand[year]
     if horizon > 1:
-        previous = demand.xs(year - 1, level="ds").reindex(now.index)
+        previous = demand[year - 1]
     else:
         # A year on from the last observation, growth is read off the forecast path rather
         # than from the last observed level, whose sampling error would pass into it whole.
-        previous = now - (demand.xs(year + 1, level="ds").reindex(now.index) - now)
-    flows = values[~demand_ids].xs(year, level="ds")
+        previous = now - (demand[year + 1] - now)
+    values = predicted.set_index(["unique_id", "ds"])["yhat"]
+    flow_ids = ~values.index.get_level_values(0).str.match(r"^(demand|total)\|")
+    flows = values[flow_ids].xs(year, level="ds")
     table = _balance(tables, origin, year, now, previous, flows, assumptions)
-    return table, model
+    return table, model, how
+
+
+def _reconciled_demand(predicted: pd.DataFrame, model: AutoForecaster, origin: int,
+                       years: list[int], method: str) -> tuple[dict[int, pd.Series], dict]:
+    """Cell demand in each of ``years``, reconciled with the region, sector and national totals.
+
+    The totals are forecast on their own; reconciliation (MinT with shrinkage by default, on the
+    forecasts' back-test errors) makes cells and totals add up and lets each level correct the
+    others. Demand stays non-negative.
+    """
+    keys = ["region", "sector", "skill"]
+    rows = predicted[predicted["unique_id"].str.match(r"^(demand|total)\|")]
+    parts = rows["unique_id"].str.split("|", expand=True)
+    frame = pd.DataFrame({"unique_id": rows["unique_id"].to_numpy(), "ds": rows["ds"].to_numpy(),
+                          "region": parts[1].to_numpy(), "sector": parts[2].to_numpy(),
+                          "skill": parts[3].to_numpy(), "yhat": rows["yhat"].to_numpy()})
+    ids = model.selected_["unique_id"].to_numpy()
+    position = pd.Series(np.arange(len(ids)), index=ids)
+    out, how = {}, {}
+    for year in years:
+        base = frame[frame["ds"] == year].reset_index(drop=True)
+        residuals = None
+        if method == "mint_shrink":
+            errors = model.backtest_errors_[position.loc[base["unique_id"]].to_numpy(), :, year - origin - 1]
+            residuals = pd.DataFrame({
+                "region": np.repeat(base["region"].to_numpy(), errors.shape[1]),
+                "sector": np.repeat(base["sector"].to_numpy(), errors.shape[1]),
+                "skill": np.repeat(base["skill"].to_numpy(), errors.shape[1]),
+                "ds": np.tile(model.backtest_cutoffs_, len(base)),
+                "residual": errors.reshape(-1)}).dropna(subset=["residual"])
+        coherent = reconcile_frame(base, keys, ["yhat"], method=method, residuals=residuals,
+                                   nonnegative=True, totals=TOTAL_LABELS)
+        how = coherent.attrs.get("reconciliation", {})
+        cells = coherent[coherent["unique_id"].str.startswith("demand|")]
+        out[year] = pd.Series(cells["yhat"].to_numpy(), index=cells["unique_id"].to_numpy())
+    return out, how
 
 
 def _observed_balance(panel: pd.DataFrame, tables: dict[str, pd.DataFrame], year: int,
                       assumptions: Assumptions) -> pd.DataFrame:
     """The balance in a past ``year`` computed from what was observed then (ex post)."""
     values = panel.set_index(["unique_id", "ds"])["y"]
-    demand_ids = values.index.get_level_values(0).str.startswith("demand|")
-    demand = values[demand_ids]
+    ids = values.index.get_level_values(0)
+    demand = values[ids.str.startswith("demand|")]
     now = demand.xs(year, level="ds")
     previous = demand.xs(year - 1, level="ds").reindex(now.index)
-    flows = values[~demand_ids].xs(year, level="ds")
+    flows = values[~ids.str.match(r"^(demand|total)\|")].xs(year, level="ds")
     return _balance(tables, year - 1, year, now, previous, flows, assumptions)
 
 
@@ -255,7 +309,8 @@ def calibration_origins(first_year: int, origin: int, horizon: int, n_windows: i
 
 
 def forecast_shortage(data: Dataset, year: int, *, assumptions: Assumptions | None = None,
-                      n_windows: int = 4, n_jobs: int = 1, random_state: int = 0) -> ShortageForecast:
+                      reconciliation: str = "bottom_up", n_windows: int = 4, n_jobs: int = 1,
+                      random_state: int = 0) -> ShortageForecast:
     """Forecast openings, seekers and the shortage in ``year`` for every region x sector x skill.
 
     The central forecast comes from the component forecasts (see the module docstring). Its
@@ -273,6 +328,14 @@ def forecast_shortage(data: Dataset, year: int, *, assumptions: Assumptions | No
     year : int
         Forecast year, 1 to 5 years after the last data year.
     assumptions : Assumptions, optional
+    reconciliation : {"bottom_up", "wls_struct", "ols", "mint_shrink"}
+        How cell demand is made coherent with the region, sector and national demand forecasts
+        (:mod:`models.reconciliation`). Bottom-up is the default because it was the most
+        accurate in the back-test against the sample's truth
+        (``benchmarks/results/shortage_reconciliation.json``): structural WLS was as good,
+        MinT with shrinkage, estimated from a handful of back-test errors per series, worse.
+        MinT falls back to structural WLS, then OLS, when its covariance cannot be estimated;
+        ``reconciliation`` in the result says which ran.
     n_windows : int
         Back-test origins for the quantiles (fewer when the data are short).
     n_jobs : int
@@ -285,6 +348,9 @@ def forecast_shortage(data: Dataset, year: int, *, assumptions: Assumptions | No
     ShortageForecast
     """
     assumptions = assumptions or Assumptions()
+    if reconciliation not in RECONCILIATION_METHODS:
+        raise InputError(f"reconciliation {reconciliation!r}: expected one of "
+                         f"{', '.join(RECONCILIATION_METHODS)}")
     origin = data.last_year
     horizon = int(year) - origin
     if not 1 <= horizon <= MAX_HORIZON:
@@ -292,15 +358,15 @@ def forecast_shortage(data: Dataset, year: int, *, assumptions: Assumptions | No
                          f"{origin + MAX_HORIZON} (the data end in {origin})")
     tables = harmonize_tables(dict(data.tables))
     panel = _series_panel(tables)
-    table, model = _forecast_balance(panel, tables, origin, int(year), assumptions, n_jobs,
-                                     random_state)
+    table, model, reconciled = _forecast_balance(panel, tables, origin, int(year), assumptions,
+                                                 n_jobs, random_state, reconciliation)
 
     scale = _demand_scale(panel, origin)
     errors = []
     for past in calibration_origins(data.first_year, origin, horizon, n_windows):
         past_tables = {name: frame[frame["year"] <= past] for name, frame in tables.items()}
-        predicted, _ = _forecast_balance(panel, past_tables, past, past + horizon, assumptions,
-                                         n_jobs, random_state)
+        predicted, _, _ = _forecast_balance(panel, past_tables, past, past + horizon, assumptions,
+                                            n_jobs, random_state, reconciliation)
         observed = _observed_balance(panel, tables, past + horizon, assumptions)
         error = observed["shortage"].to_numpy() - predicted["shortage"].to_numpy()
         ids = "demand|" + predicted["region"] + "|" + predicted["sector"] + "|" + predicted["skill"]
@@ -328,7 +394,7 @@ def forecast_shortage(data: Dataset, year: int, *, assumptions: Assumptions | No
         applicants = frame.loc[(frame["year"] == origin) & (frame["region"] != "KZ"), "applicants"].sum()
     return ShortageForecast(table, origin, int(year), float(employed + applicants),
                             {str(k): int(v) for k, v in counts.items()}, model.fallbacks_,
-                            assumptions)
+                            assumptions, dict(reconciled))
 
 
 def borrow_for_small_cells(table: pd.DataFrame, min_cell_size: float) -> pd.DataFrame:

@@ -21,7 +21,8 @@ KEYS = ["region", "sector", "skill"]
 
 
 def backtest_shortage(data: Dataset, truth: pd.DataFrame, origins: list[int], horizons: list[int],
-                      assumptions: Assumptions | None = None, n_windows: int = 4) -> pd.DataFrame:
+                      assumptions: Assumptions | None = None, n_windows: int = 4,
+                      reconciliation: str = "bottom_up") -> pd.DataFrame:
     """Forecasts from each origin for each horizon, next to the truth and the naive rules.
 
     Returns one row per origin x horizon x cell: ``origin, horizon, region, sector, skill,
@@ -38,7 +39,7 @@ def backtest_shortage(data: Dataset, truth: pd.DataFrame, origins: list[int], ho
         at_origin = truth[truth["year"] == origin].set_index(KEYS)["shortage"]
         for horizon in horizons:
             result = forecast_shortage(past, origin + horizon, assumptions=assumptions,
-                                       n_windows=n_windows)
+                                       n_windows=n_windows, reconciliation=reconciliation)
             table = result.table
             quantiles = [c for c in table.columns if c.startswith("shortage_p")]
             frame = table[[*KEYS, "year", "small_cell", "shortage", *quantiles]].copy()

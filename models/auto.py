@@ -75,6 +75,12 @@ class AutoForecaster(BaseForecaster):
         Back-test MASE of every candidate over all series.
     conformal_ : ConformalQuantiles
         The interval calibration.
+    backtest_errors_ : numpy.ndarray
+        ``(n_series, n_origins, h)`` back-test errors (actual minus forecast) of the final
+        forecast, in the units of ``y``; NaN where not observed. Series are in ``selected_``
+        order, origins in ``backtest_cutoffs_``. Reconciliation estimates its covariance from them.
+    backtest_cutoffs_ : numpy.ndarray
+        Last training year of each back-test origin.
     """
 
     name = "auto"
@@ -124,17 +130,17 @@ class AutoForecaster(BaseForecaster):
 
         # errors: (n_candidates, n_series, n_origins, h) scaled errors, NaN where not observed.
         names = list(base)
-        errors = np.stack(
-            [
-                self._scaled_errors(
-                    panel,
-                    backtest_panel(model, panel, cutoffs, horizon, n_jobs=self.n_jobs, backend=self.backend),
-                    len(cutoffs),
-                    horizon,
-                )
-                for model in base.values()
-            ]
-        )
+        pairs = [
+            self._scaled_errors(
+                panel,
+                backtest_panel(model, panel, cutoffs, horizon, n_jobs=self.n_jobs, backend=self.backend),
+                len(cutoffs),
+                horizon,
+            )
+            for model in base.values()
+        ]
+        errors = np.stack([scaled for scaled, _ in pairs])
+        raw_errors = np.stack([raw for _, raw in pairs])
         abs_err = np.abs(errors).reshape(len(names), n, -1)
         counts = np.isfinite(abs_err[0]).sum(axis=1)
         sums = np.nansum(abs_err, axis=2)
@@ -155,6 +161,9 @@ class AutoForecaster(BaseForecaster):
 
         final_errors = np.einsum("ms,msoh->soh", weights, np.nan_to_num(errors))
         final_errors[~np.isfinite(errors[0])] = np.nan
+        self.backtest_errors_ = np.einsum("ms,msoh->soh", weights, np.nan_to_num(raw_errors))
+        self.backtest_errors_[~np.isfinite(raw_errors[0])] = np.nan
+        self.backtest_cutoffs_ = np.asarray(cutoffs)
         self.conformal_ = ConformalQuantiles(final_errors.reshape(-1, horizon))
         self.scale_ = robust_scale(panel)
         self.candidate_names_ = names
@@ -168,11 +177,14 @@ class AutoForecaster(BaseForecaster):
         return self
 
     @staticmethod
-    def _scaled_errors(panel: Panel, windows, n_origins: int, h: int) -> np.ndarray:
-        out = np.full((panel.n_series, n_origins, h), np.nan)
+    def _scaled_errors(panel: Panel, windows, n_origins: int, h: int) -> tuple[np.ndarray, np.ndarray]:
+        """Back-test errors (actual minus forecast) scaled per series, and as they are."""
+        scaled = np.full((panel.n_series, n_origins, h), np.nan)
+        raw = np.full((panel.n_series, n_origins, h), np.nan)
         for w in windows:
-            out[w.rows, w.index] = _scale(w.actual - w.mean, w)
-        return out
+            scaled[w.rows, w.index] = _scale(w.actual - w.mean, w)
+            raw[w.rows, w.index] = w.actual - w.mean
+        return scaled, raw
 
     def _fit_final(self, panel, base, names, weights, counts) -> None:
         self.fitted_models_ = {}

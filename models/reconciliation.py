@@ -384,6 +384,9 @@ class Reconciler:
         The method actually used.
     fallback_reason_ : str or None
         Why ``method_used_`` differs from ``method``; None when it does not.
+    exact_series_ : numpy.ndarray
+        For ``mint_shrink``: series whose residuals are all zero; they get a variance far below
+        the others' (they are trusted, not dropped). Empty otherwise.
     shrinkage_ : float
         Schäfer-Strimmer intensity of ``mint_shrink``; NaN when another method was used.
     weights_ : numpy.ndarray
@@ -449,6 +452,7 @@ class Reconciler:
         n_total, n_bottom = S.shape
         residuals = _check_residuals(residuals, n_total)
         self.n_series_, self.n_bottom_ = n_total, n_bottom
+        self.exact_series_ = np.array([], dtype=np.int64)
         self.bottom_rows_ = _bottom_rows(S)
         self.S_ = S
 
@@ -505,10 +509,22 @@ class Reconciler:
                                 f"({short.size} series have fewer than min_obs={self.min_obs})")
         mean_square = np.nanmean(residuals**2, axis=0)
         flat = np.flatnonzero(~(mean_square > 0))
-        if flat.size:
-            raise _MethodFailed(f"the error covariance is singular: series {flat[0]} has zero residuals "
-                                f"({flat.size} such series)")
-        return shrunk_correlation(residuals)
+        self.exact_series_ = flat
+        if not flat.size:
+            return shrunk_correlation(residuals)
+        # A series its base forecast always got right (a cell that is constantly zero, say)
+        # would make the covariance singular. It is the most trusted series: give it a variance
+        # far below every other and no correlation, so reconciliation barely moves it.
+        keep = np.flatnonzero(mean_square > 0)
+        if keep.size < 2:
+            raise _MethodFailed(f"the error covariance is singular: {flat.size} of {n_total} series "
+                                "have zero residuals")
+        correlation_kept, scale_kept, shrinkage = shrunk_correlation(residuals[:, keep])
+        correlation = np.eye(n_total)
+        correlation[np.ix_(keep, keep)] = correlation_kept
+        scale = np.full(n_total, np.sqrt(mean_square[keep].min() * 1e-4))
+        scale[keep] = scale_kept
+        return correlation, scale, shrinkage
 
     # -- reconciling ---------------------------------------------------------------------------
 

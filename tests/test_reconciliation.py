@@ -287,10 +287,9 @@ def test_mint_falls_back_when_the_covariance_is_singular_or_ill_conditioned():
     rank_one = np.where(np.arange(8) % 3 == 0, 1.0, -1.0)[:, None] * rng.normal(1.0, 0.3, n_total)
     used, why = _fallback(S, rank_one)
     assert used == "wls_struct" and "singular" in why
-    flat = correlated_residuals(S, 10)
-    flat[:, 2] = 0.0
-    used, why = _fallback(S, flat)
-    assert used == "wls_struct" and "series 2 has zero residuals" in why
+    all_flat = np.zeros((10, n_total))
+    used, why = _fallback(S, all_flat)
+    assert used == "wls_struct" and "have zero residuals" in why
     used, why = _fallback(S, correlated_residuals(S, 10), min_rcond=0.99)
     assert used == "wls_struct" and "ill-conditioned" in why
 
@@ -428,3 +427,15 @@ def test_reconcile_frame_rejects_incomplete_or_foreign_series():
         reconcile_frame(base, keys, ["yhat"], residuals=foreign)
     with pytest.raises(ValueError, match="no column 'yhat_lo_80'"):
         reconcile_frame(base, keys, ["yhat_lo_80"])
+
+
+def test_a_series_without_back_test_error_is_trusted_not_a_reason_to_fall_back():
+    S, _ = grouped(2, 2)
+    residuals = correlated_residuals(S, 10)
+    residuals[:, -1] = 0.0  # a bottom series its base forecast always got right
+    rec = Reconciler("mint_shrink").fit(S, residuals)
+    assert rec.method_used_ == "mint_shrink" and rec.exact_series_.tolist() == [S.shape[0] - 1]
+    base = np.arange(S.shape[0], dtype=float) + 1.0
+    reconciled = rec.reconcile(base)
+    assert abs(reconciled[-1] - base[-1]) < 1e-3 * (1 + abs(base[-1]))
+    np.testing.assert_allclose(S @ reconciled[-S.shape[1]:], reconciled, atol=1e-9)

@@ -131,3 +131,21 @@ def test_workbook_bytes_are_the_same_for_the_same_inputs(job, tmp_path):
         core = archive.read("docProps/core.xml").decode()
         assert all(info.date_time == (1980, 1, 1, 0, 0, 0) for info in archive.infolist())
     assert f"{result.run_info['origin'] + 1}-01-01T00:00:00Z" in core
+
+
+def test_detail_reasons_are_in_the_chosen_language(job, book):
+    import re
+
+    t = Labels("ru")
+    lines = _frame(book[t("sheet.detail")]).iloc[:-1]
+    reasons = lines[t.column("reason")]
+    assert reasons.str.contains(r"[а-яА-Я]").all()
+    assert not reasons.str.contains(r"\b(?:from abroad|No quota|openings)\b").any()
+    given = lines[lines[t.column("quota")] > 0]
+    assert given[t.column("reason")].str.contains("из-за рубежа").all()
+    for value in given[t.column("quota")].head(20):
+        assert re.search(rf"^{value} из-за рубежа", given.loc[given[t.column('quota')] == value,
+                                                               t.column("reason")].iloc[0])
+    assert set(lines[t.column("binding_constraint")]) <= {t(f"constraint.{k}") for k in (
+        "none", "no need", "national ceiling", "region cap", "sector cap", "floor",
+        "local content", "protected sector", "not seasonal sector")}

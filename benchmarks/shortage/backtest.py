@@ -4,6 +4,7 @@ Run from the repository root::
 
     python -m benchmarks.shortage.backtest            # origins 2014-2019, horizons 1-5
     python -m benchmarks.shortage.backtest --quick    # origins 2016 and 2019, horizons 1 and 3
+    python -m benchmarks.shortage.backtest --reconciliation   # compare reconciliation methods
 
 Targets (issue: shortage forecast): mean absolute error at least 25% below the naive "shortage
 stays as last observed", and 80% intervals covering 75-85% of the true values. The tier classifier
@@ -59,10 +60,35 @@ def run(origins: list[int], horizons: list[int], tier_origins: list[int]) -> dic
     }
 
 
+def compare_reconciliation(origins: list[int], horizons: list[int]) -> dict:
+    """The same back-test with each reconciliation method of the demand forecasts."""
+    data, truth = load_sample(), load_truth()
+    out = {"benchmark": "shortage_reconciliation", "origins": origins, "horizons": horizons,
+           "methods": {}}
+    for method in ("bottom_up", "wls_struct", "ols", "mint_shrink"):
+        started = time.perf_counter()
+        rows = backtest_shortage(data, truth, origins, horizons, reconciliation=method)
+        scores = score_shortage_backtest(rows)
+        out["methods"][method] = {
+            "scores": scores[scores["origin"] == "all"].to_dict(orient="records"),
+            "seconds": round(time.perf_counter() - started, 1)}
+        overall = scores[(scores["origin"] == "all") & (scores["horizon"] == "all")].iloc[0]
+        print(f"{method:<12} MAE {overall['mae']:7.1f}  vs naive {overall['mae_reduction_vs_naive_truth']:6.1%}"
+              f"  coverage80 {overall['coverage_80']:.3f}")
+    return out
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="two origins, horizons 1 and 3")
+    parser.add_argument("--reconciliation", action="store_true",
+                        help="compare the reconciliation methods (origins 2014-2019, h 1, 3, 4)")
     args = parser.parse_args(argv)
+    if args.reconciliation:
+        result = compare_reconciliation(list(range(2014, 2020)), [1, 3, 4])
+        RESULTS_DIR.mkdir(parents=True, exist_ok=True)
+        (RESULTS_DIR / "shortage_reconciliation.json").write_text(json.dumps(result, indent=2) + "\n")
+        return 0
     if args.quick:
         result = run([2016, 2019], [1, 3], [2018, 2022])
     else:
