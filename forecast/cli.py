@@ -72,6 +72,11 @@ def build_parser() -> argparse.ArgumentParser:
     quota.add_argument("--out", type=Path, help="output folder (default ./quota-YEAR)")
     quota.add_argument("--force", action="store_true", help="replace an existing output folder")
     quota.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
+    quota.add_argument("--n-jobs", type=int, default=1, metavar="N",
+                        help="parallel workers for the models on this machine (default 1)")
+    quota.add_argument("--scheduler", metavar="ADDRESS",
+                        help="run the models on a Dask cluster (needs the 'distributed' extra), "
+                             "e.g. tcp://scheduler:8786")
     _output_options(quota)
 
     fc = command("forecast", "Forecast openings, supply and shortage by region, sector and skill.")
@@ -80,6 +85,11 @@ def build_parser() -> argparse.ArgumentParser:
     fc.add_argument("--out", type=Path, help="output folder (default ./shortage-YEAR)")
     fc.add_argument("--force", action="store_true", help="replace an existing output folder")
     fc.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
+    fc.add_argument("--n-jobs", type=int, default=1, metavar="N",
+                        help="parallel workers for the models on this machine (default 1)")
+    fc.add_argument("--scheduler", metavar="ADDRESS",
+                        help="run the models on a Dask cluster (needs the 'distributed' extra), "
+                             "e.g. tcp://scheduler:8786")
     _output_options(fc)
 
     bt = command("backtest", "Rolling-origin back-test of the demand forecasts.")
@@ -189,10 +199,24 @@ QUOTA_STEPS = ["forecast and quota", "history", "forecast fan", "back-test", "wo
 
 
 def _refuse_existing(out: Path, force: bool) -> None:
-    """Refuse an existing output folder before minutes of work, not after."""
+    """Refuse an existing or unwritable output folder before minutes of work, not after."""
     if out.exists() and not force:
         raise InputError(f"output folder {out.resolve()} already exists; choose another with --out "
                          "or pass --force to replace it")
+    if out.exists() and not out.is_dir():
+        raise InputError(f"output path {out.resolve()} exists and is not a folder; choose another "
+                         "with --out")
+    # The results are staged beside ``out``: its nearest existing ancestor must be a writable
+    # folder, or the run would fail only when it comes to write.
+    ancestor = out.resolve().parent
+    while not ancestor.exists():
+        ancestor = ancestor.parent
+    if not ancestor.is_dir():
+        raise InputError(f"cannot write {out}: {ancestor} is a file, not a folder; choose another "
+                         "with --out")
+    if not os.access(ancestor, os.W_OK | os.X_OK):
+        raise InputError(f"cannot write {out}: no permission to write into {ancestor}; choose "
+                         "another with --out")
 
 
 def _quota(args: argparse.Namespace) -> int:
@@ -206,6 +230,7 @@ def _quota(args: argparse.Namespace) -> int:
     steps = console.steps(QUOTA_STEPS, QUOTA_STEPS[0])
     try:
         result = run_quota(data, args.year, out=out, force=args.force, seed=args.seed,
+                           n_jobs=args.n_jobs, scheduler=args.scheduler,
                            policy=args.policy, scenario=args.scenario, compare=args.compare,
                            lang=args.lang, progress=_first_step_done(steps))
     finally:
@@ -284,6 +309,7 @@ def _text_table(frame, rows: int | None) -> list[str]:
 def _forecast(args: argparse.Namespace) -> int:
     from forecast.outputs import staged_output, write_json
     from forecast.report import forecast_page
+    from forecast.parallel import parallel_backend
     from forecast.shortage import forecast_shortage
 
     console = _Console(args)
@@ -292,7 +318,9 @@ def _forecast(args: argparse.Namespace) -> int:
     data = _dataset(args.data)
     steps = console.steps(["forecast", "files"], "forecasting shortages")
     try:
-        result = forecast_shortage(data, args.year, random_state=args.seed)
+        with parallel_backend(args.scheduler, args.n_jobs) as (backend, workers):
+            result = forecast_shortage(data, args.year, n_jobs=workers, backend=backend,
+                                       random_state=args.seed)
         steps("forecast")
         with staged_output(out, force=args.force) as stage:
             result.table.to_csv(stage / "shortage.csv", index=False, lineterminator="\n")

@@ -22,6 +22,7 @@ from forecast.deliverables import planner_content
 from forecast.i18n import check_language
 from forecast.loader import Dataset
 from forecast.outputs import staged_output, write_json
+from forecast.parallel import parallel_backend
 from forecast.indicators import effectiveness_indicators
 from forecast.policy import Policy, load_policy
 from forecast.quota import recommend_quota
@@ -58,6 +59,7 @@ class QuotaRun:
 
 def run_quota(data: Dataset, year: int, *, policy: Policy | str | Path | None = None,
               out: str | Path | None = None, force: bool = False, seed: int = 0, n_jobs: int = 1,
+              scheduler: str | None = None,
               scenario: str | None = None, compare: Sequence[str] | None = None,
               lang: str = "en", progress: Callable[[str], None] | None = None) -> QuotaRun:
     """Forecast shortages for ``year``, recommend the quota and, if ``out`` is given, write
@@ -76,6 +78,10 @@ def run_quota(data: Dataset, year: int, *, policy: Policy | str | Path | None = 
         Language of the workbook and the report.
     progress : callable, optional
         Called with the name of each step of the writing as it finishes (for progress bars).
+    n_jobs : int
+        joblib workers for the models on this machine.
+    scheduler : str, optional
+        Address of a Dask scheduler to run the models on (:mod:`forecast.parallel`).
     """
     check_language(lang)
     if policy is None:
@@ -87,7 +93,11 @@ def run_quota(data: Dataset, year: int, *, policy: Policy | str | Path | None = 
     for name in names:
         get_scenario(name)
     started = time.perf_counter()
-    forecast = chosen.forecast(data, year, n_jobs=n_jobs, random_state=seed)
+    with parallel_backend(scheduler, n_jobs) as (backend, workers):
+        forecast = chosen.forecast(data, year, n_jobs=workers, backend=backend, random_state=seed)
+        others = {name: get_scenario(name).forecast(data, year, n_jobs=workers, backend=backend,
+                                                    random_state=seed)
+                  for name in names if name != chosen.name}
     quota = recommend_quota(forecast, policy)
     last, last_info = last_year_quota(data, year, forecast, policy)
     if last is not None:
@@ -99,12 +109,12 @@ def run_quota(data: Dataset, year: int, *, policy: Policy | str | Path | None = 
         results = {chosen.name: quota}
         for name in names:
             if name not in results:
-                other = get_scenario(name).forecast(data, year, n_jobs=n_jobs, random_state=seed)
-                results[name] = recommend_quota(other, policy)
+                results[name] = recommend_quota(others[name], policy)
         comparison = compare_scenarios(results, baseline="baseline" if "baseline" in results
                                        else chosen.name)
     info = _run_info(data, forecast, quota, policy, seed, time.perf_counter() - started)
     info["scenario"] = {"name": chosen.name, "description": chosen.description}
+    info["parallel"] = {"scheduler": scheduler, "n_jobs": n_jobs}
     info["comparison"] = {
         "status_quo": {"quota": int(quota["status_quo"].sum()),
                        "percent_of_labour_force": policy.status_quo_percent},

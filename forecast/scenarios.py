@@ -54,11 +54,12 @@ class Scenario:
         return data, replace(assumptions, **self.assumptions)
 
     def forecast(self, data: Dataset, year: int, *, assumptions: Assumptions | None = None,
-                 n_jobs: int = 1, random_state: int = 0) -> ShortageForecast:
+                 n_jobs: int = 1, backend: str | None = None,
+                 random_state: int = 0) -> ShortageForecast:
         """The shortage forecast under this scenario."""
         data, assumptions = self.apply(data, assumptions)
         result = forecast_shortage(data, year, assumptions=assumptions, n_jobs=n_jobs,
-                                   random_state=random_state)
+                                   backend=backend, random_state=random_state)
         return adjust_flows(result, self.flows) if self.flows else result
 
 

@@ -194,11 +194,12 @@ def _demand_scale(panel: pd.DataFrame, origin: int) -> pd.Series:
 
 def _forecast_balance(panel: pd.DataFrame, tables: dict[str, pd.DataFrame], origin: int,
                       year: int, assumptions: Assumptions, n_jobs: int, random_state: int,
-                      reconciliation: str = "bottom_up"):
+                      reconciliation: str = "bottom_up", backend: str | None = None):
     """Central balance in ``year`` from series observed up to ``origin``; returns it, the model
     and how the demand forecasts were reconciled."""
     horizon = year - origin
-    model = AutoForecaster(h=MAX_HORIZON, n_jobs=n_jobs, random_state=random_state)
+    model = AutoForecaster(h=MAX_HORIZON, n_jobs=n_jobs, backend=backend,
+                           random_state=random_state)
     model.fit(panel[panel["ds"] <= origin])
     predicted = model.predict(h=horizon + 1)
     years = [year - 1, year] if horizon > 1 else [year, year + 1]
@@ -310,7 +311,7 @@ def calibration_origins(first_year: int, origin: int, horizon: int, n_windows: i
 
 def forecast_shortage(data: Dataset, year: int, *, assumptions: Assumptions | None = None,
                       reconciliation: str = "bottom_up", n_windows: int = 4, n_jobs: int = 1,
-                      random_state: int = 0) -> ShortageForecast:
+                      backend: str | None = None, random_state: int = 0) -> ShortageForecast:
     """Forecast openings, seekers and the shortage in ``year`` for every region x sector x skill.
 
     The central forecast comes from the component forecasts (see the module docstring). Its
@@ -340,6 +341,8 @@ def forecast_shortage(data: Dataset, year: int, *, assumptions: Assumptions | No
         Back-test origins for the quantiles (fewer when the data are short).
     n_jobs : int
         joblib workers for the models.
+    backend : str, optional
+        joblib backend of the models' parallel steps, e.g. ``"loky"`` or ``"threading"``.
     random_state : int
         Seed of the models.
 
@@ -359,14 +362,14 @@ def forecast_shortage(data: Dataset, year: int, *, assumptions: Assumptions | No
     tables = harmonize_tables(dict(data.tables))
     panel = _series_panel(tables)
     table, model, reconciled = _forecast_balance(panel, tables, origin, int(year), assumptions,
-                                                 n_jobs, random_state, reconciliation)
+                                                 n_jobs, random_state, reconciliation, backend)
 
     scale = _demand_scale(panel, origin)
     errors = []
     for past in calibration_origins(data.first_year, origin, horizon, n_windows):
         past_tables = {name: frame[frame["year"] <= past] for name, frame in tables.items()}
         predicted, _, _ = _forecast_balance(panel, past_tables, past, past + horizon, assumptions,
-                                            n_jobs, random_state, reconciliation)
+                                            n_jobs, random_state, reconciliation, backend)
         observed = _observed_balance(panel, tables, past + horizon, assumptions)
         error = observed["shortage"].to_numpy() - predicted["shortage"].to_numpy()
         ids = "demand|" + predicted["region"] + "|" + predicted["sector"] + "|" + predicted["skill"]
