@@ -14,9 +14,7 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import platform
-import resource
 import statistics
 import time
 from pathlib import Path
@@ -25,34 +23,20 @@ import numpy as np
 import pandas as pd
 
 from benchmarks.features.synthetic import synthetic_tables
+from benchmarks._process import peak_rss_mb, pin_to_cores
 from features import build_feature_matrix
 
 RESULTS_DIR = Path(__file__).resolve().parents[1] / "results"
 TARGET_SECONDS = 10.0
 
 
-def _pin_to_cores(cores: int) -> int:
-    """Restrict this process to ``cores`` CPUs where the OS allows it; return the count used."""
-    if hasattr(os, "sched_setaffinity"):
-        available = sorted(os.sched_getaffinity(0))
-        os.sched_setaffinity(0, available[:cores])
-        return len(os.sched_getaffinity(0))
-    return os.cpu_count() or cores
-
-
-def _peak_rss_mb() -> float:
-    # ru_maxrss is in kilobytes on Linux and bytes on macOS.
-    scale = 1024 * 1024 if platform.system() == "Darwin" else 1024
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / scale
-
-
 def run(n_series: int, n_years: int, repeats: int, cores: int, seed: int = 0) -> dict:
     """Time :func:`features.build_feature_matrix` on synthetic tables; return the measurements."""
-    cores_used = _pin_to_cores(cores)
+    cores_used = pin_to_cores(cores)
     start = time.perf_counter()
     tables = synthetic_tables(n_series, n_years, seed=seed)
     generation_seconds = time.perf_counter() - start
-    rss_before_mb = _peak_rss_mb()
+    rss_before_mb = peak_rss_mb()
 
     timings = []
     for _ in range(repeats):
@@ -77,7 +61,7 @@ def run(n_series: int, n_years: int, repeats: int, cores: int, seed: int = 0) ->
         "meets_target": bool(median < TARGET_SECONDS) if n_series >= 100_000 else None,
         "generation_seconds": round(generation_seconds, 3),
         "peak_rss_mb_after_generation": round(rss_before_mb, 1),
-        "peak_rss_mb": round(_peak_rss_mb(), 1),
+        "peak_rss_mb": round(peak_rss_mb(), 1),
         "cpu_cores": cores_used,
         "python": platform.python_version(),
         "numpy": np.__version__,

@@ -25,11 +25,12 @@ import json
 import math
 import os
 import platform
-import resource
 import subprocess
 import sys
 import time
 from pathlib import Path
+
+from benchmarks._process import peak_rss_mb, pin_to_cores
 
 RESULTS_DIR = Path(__file__).resolve().parents[1] / "results"
 FULL_SIZES = (1_000, 10_000, 100_000)
@@ -44,21 +45,6 @@ TARGET_PEAK_MB = 4096.0
 MAX_SCALING_EXPONENT = 1.15
 
 
-def _pin_to_cores(cores: int) -> int:
-    """Restrict this process to ``cores`` CPUs where the OS allows it; return the count used."""
-    if hasattr(os, "sched_setaffinity"):
-        available = sorted(os.sched_getaffinity(0))
-        os.sched_setaffinity(0, available[:cores])
-        return len(os.sched_getaffinity(0))
-    return os.cpu_count() or cores
-
-
-def _peak_rss_mb() -> float:
-    # ru_maxrss is in kilobytes on Linux and bytes on macOS.
-    scale = 1024 * 1024 if platform.system() == "Darwin" else 1024
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / scale
-
-
 def measure(n_series: int, n_years: int = N_YEARS, cores: int = 2, seed: int = 0) -> dict:
     """Generate, build features and forecast one panel in this process; return the figures."""
     import numpy as np
@@ -68,7 +54,7 @@ def measure(n_series: int, n_years: int = N_YEARS, cores: int = 2, seed: int = 0
     from features import build_feature_matrix
     from models import AutoForecaster
 
-    cores_used = _pin_to_cores(cores)
+    cores_used = pin_to_cores(cores)
     # Import-time and first-call costs (compiled kernels, lazy imports) are paid once by any
     # long-running service; pay them on a tiny panel outside the timing.
     warm = synthetic_tables(50, n_years, seed=seed + 1)
@@ -79,7 +65,7 @@ def measure(n_series: int, n_years: int = N_YEARS, cores: int = 2, seed: int = 0
     start = time.perf_counter()
     tables = synthetic_tables(n_series, n_years, seed=seed)
     generation = time.perf_counter() - start
-    rss_inputs = _peak_rss_mb()
+    rss_inputs = peak_rss_mb()
 
     start = time.perf_counter()
     matrix = build_feature_matrix(tables)
@@ -87,7 +73,7 @@ def measure(n_series: int, n_years: int = N_YEARS, cores: int = 2, seed: int = 0
     n_rows, n_columns = matrix.shape
     panel = matrix[["unique_id", "ds", "y"]].copy()
     del matrix, tables
-    rss_features = _peak_rss_mb()
+    rss_features = peak_rss_mb()
 
     start = time.perf_counter()
     fc = AutoForecaster().fit(panel).predict(h=H, level=LEVELS)
@@ -111,7 +97,7 @@ def measure(n_series: int, n_years: int = N_YEARS, cores: int = 2, seed: int = 0
         "forecast_series_per_second": round(series / forecast_seconds, 1),
         "peak_rss_mb_inputs": round(rss_inputs, 1),
         "peak_rss_mb_features": round(rss_features, 1),
-        "peak_rss_mb": round(_peak_rss_mb(), 1),
+        "peak_rss_mb": round(peak_rss_mb(), 1),
         "cpu_cores": cores_used,
         "numpy": np.__version__,
         "pandas": pd.__version__,

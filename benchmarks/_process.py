@@ -1,0 +1,23 @@
+"""Process helpers shared by the benchmarks: pinning to the target's cores, peak memory."""
+
+from __future__ import annotations
+
+import os
+import platform
+import resource
+
+
+def pin_to_cores(cores: int) -> int:
+    """Restrict this process to ``cores`` CPUs where the OS allows it; return the count used."""
+    if hasattr(os, "sched_setaffinity"):
+        available = sorted(os.sched_getaffinity(0))
+        os.sched_setaffinity(0, available[:cores])
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or cores
+
+
+def peak_rss_mb() -> float:
+    """Peak resident memory of this process so far, in MB."""
+    # ru_maxrss is in kilobytes on Linux and bytes on macOS.
+    scale = 1024 * 1024 if platform.system() == "Darwin" else 1024
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / scale
