@@ -68,8 +68,7 @@ def harmonize(frame: pd.DataFrame, value: str, boundaries: str = "2022", kind: s
         else:
             if kind == "mean" and weights is None:
                 raise ValueError("averages need weights to be merged into the 2017 boundaries")
-            out, weights = _merge(out, value, keys, int(event.year), event.parent, event.child,
-                                  kind, weights)
+            out, weights = _merge(out, value, keys, event.parent, event.child, kind, weights)
     return out.sort_values(["region", *keys, "year"] if keys else ["region", "year"],
                            kind="stable").reset_index(drop=True)
 
@@ -148,24 +147,19 @@ def _table_share(frame: pd.DataFrame, value: str, year: int, parent: str, child:
     return float(c / (p + c)) if p + c > 0 else 0.0
 
 
-def _merge(frame: pd.DataFrame, value: str, keys: list[str], year: int, parent: str, child: str,
+def _merge(frame: pd.DataFrame, value: str, keys: list[str], parent: str, child: str,
            kind: str, weights: pd.Series | None):
-    late_child = (frame["region"] == child) & (frame["year"] >= year)
-    early_child = (frame["region"] == child) & (frame["year"] < year)
+    """Add the child into its parent in every year (before its split it has no rows)."""
     frame = frame.copy()
     frame.loc[frame["region"] == child, "region"] = parent
-    if weights is not None:
-        weights = weights.loc[frame.index]
     group = ["region", *keys, "year"]
     if kind == "count":
-        del late_child, early_child
-        merged = frame.groupby(group, sort=False, as_index=False)[value].sum()
-        return merged, None
-    frame = frame.assign(_w=weights.to_numpy(), _v=frame[value] * weights.to_numpy())
+        return frame.groupby(group, sort=False, as_index=False)[value].sum(), None
+    weights = weights.loc[frame.index].to_numpy()
+    frame = frame.assign(_w=weights, _v=frame[value] * weights)
     merged = frame.groupby(group, sort=False, as_index=False)[["_v", "_w"]].sum()
     merged[value] = merged["_v"] / merged["_w"]
-    new_weights = merged["_w"]
-    return merged.drop(columns=["_v", "_w"]), new_weights
+    return merged.drop(columns=["_v", "_w"]), merged["_w"]
 
 
 # Which tables hold counts and which hold averages.

@@ -430,7 +430,6 @@ def applicants_series(totals: np.ndarray, rng: np.random.Generator) -> np.ndarra
     shym = raw[[c for c, k in columns.items() if k == "KZ-79"][0]].to_numpy(dtype=float)
     combined = np.where(raw.index < 2018, south + shym, south)
     out[_index("KZ-61"), 1:22] = combined
-    rate = out / totals
     for change in regions.boundary_changes().itertuples():
         parent, child = _index(change.parent), _index(change.child)
         first = int(np.flatnonzero(YEARS == change.year)[0])
@@ -440,12 +439,8 @@ def applicants_series(totals: np.ndarray, rng: np.random.Generator) -> np.ndarra
         both = out[parent] + np.where(known, out[child], 0)
         out[child] = np.where(before & ~np.isnan(out[parent]), both * share, out[child])
         out[parent] = np.where(before, both * (1 - share), out[parent])
-        rate = out / totals
-    del rate
     rate = out / totals
-    for t in range(T):
-        if YEARS[t] == FIRST_YEAR:
-            rate[:, t] = rate[:, t + 1] * 1.05
+    rate[:, 0] = rate[:, 1] * 1.05  # the published series starts in 2001
     last = int(np.flatnonzero(YEARS == 2021)[0])
     recent = np.nanmean(rate[:, last - 2:last + 1], axis=1)
     for t in range(last + 1, T):
