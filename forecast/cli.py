@@ -71,12 +71,7 @@ def build_parser() -> argparse.ArgumentParser:
                        help="also run these scenarios ('all' for every one) and compare totals")
     quota.add_argument("--out", type=Path, help="output folder (default ./quota-YEAR)")
     quota.add_argument("--force", action="store_true", help="replace an existing output folder")
-    quota.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
-    quota.add_argument("--n-jobs", type=int, default=1, metavar="N",
-                        help="parallel workers for the models on this machine (default 1)")
-    quota.add_argument("--scheduler", metavar="ADDRESS",
-                        help="run the models on a Dask cluster (needs the 'distributed' extra), "
-                             "e.g. tcp://scheduler:8786")
+    _run_options(quota)
     _output_options(quota)
 
     fc = command("forecast", "Forecast openings, supply and shortage by region, sector and skill.")
@@ -84,12 +79,7 @@ def build_parser() -> argparse.ArgumentParser:
     _data_option(fc)
     fc.add_argument("--out", type=Path, help="output folder (default ./shortage-YEAR)")
     fc.add_argument("--force", action="store_true", help="replace an existing output folder")
-    fc.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
-    fc.add_argument("--n-jobs", type=int, default=1, metavar="N",
-                        help="parallel workers for the models on this machine (default 1)")
-    fc.add_argument("--scheduler", metavar="ADDRESS",
-                        help="run the models on a Dask cluster (needs the 'distributed' extra), "
-                             "e.g. tcp://scheduler:8786")
+    _run_options(fc)
     _output_options(fc)
 
     bt = command("backtest", "Rolling-origin back-test of the demand forecasts.")
@@ -107,6 +97,16 @@ def build_parser() -> argparse.ArgumentParser:
     sample.add_argument("directory", type=Path, help="folder to write (created if missing)")
     sample.add_argument("--force", action="store_true", help="write into an existing folder")
     return parser
+
+
+def _run_options(parser: argparse.ArgumentParser) -> None:
+    """Seed and where the models run: options of the commands that forecast."""
+    parser.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
+    parser.add_argument("--n-jobs", type=int, default=1, metavar="N",
+                        help="parallel workers for the models on this machine (default 1)")
+    parser.add_argument("--scheduler", metavar="ADDRESS",
+                        help="run the models on a Dask cluster (needs the 'distributed' extra), "
+                             "e.g. tcp://scheduler:8786")
 
 
 def _data_option(parser: argparse.ArgumentParser) -> None:
