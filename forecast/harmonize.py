@@ -194,3 +194,44 @@ def harmonize_tables(tables: dict[str, pd.DataFrame], boundaries: str = "2022",
         harmonized = harmonize(regional, values[name], boundaries, kind, weights)
         out[name] = pd.concat([harmonized, national], ignore_index=True) if len(national) else harmonized
     return out
+
+
+def onto_regions(frame: pd.DataFrame, present: set[str] | list[str], values: list[str]) -> pd.DataFrame:
+    """Sum count columns of regions missing from ``present`` into the units that held them.
+
+    A forecast made from data that end before a boundary change is on the older boundaries: it
+    has no row for a unit that did not exist yet, and its parent still covers that territory.
+    To score it, later figures on the newer boundaries (a known truth, say) are put back onto
+    the forecast's units with this function.
+
+    Parameters
+    ----------
+    frame : DataFrame
+        Rows with a ``region`` column, other key columns and the count columns ``values``.
+    present : collection of str
+        The region codes of the target boundaries.
+    values : list of str
+        Count columns to sum; every other column except ``region`` is a key.
+
+    Raises
+    ------
+    ValueError
+        If a region is neither present nor the child of a boundary change whose parent (or its
+        own parent) is present.
+    """
+    present = set(present)
+    parent_of = dict(zip(regions.boundary_changes()["child"], regions.boundary_changes()["parent"]))
+    mapping = {}
+    for code in frame["region"].unique():
+        unit = code
+        while unit not in present and unit in parent_of:
+            unit = parent_of[unit]
+        if unit not in present:
+            raise ValueError(f"region {code} ({regions.region_name(code)}) has no unit among "
+                             f"{', '.join(sorted(present))} that contains it")
+        mapping[code] = unit
+    if all(code == unit for code, unit in mapping.items()):
+        return frame
+    keys = [c for c in frame.columns if c not in values]
+    moved = frame.assign(region=frame["region"].map(mapping))
+    return moved.groupby(keys, sort=False, as_index=False)[values].sum()

@@ -8,7 +8,8 @@ forecast for ``origin + horizon`` and both rules are applied:
   force split by regional labour force.
 
 The **true need** is the same rule as the recommendation applied to the true shortage instead of
-the forecast one: the positive true shortage per region x sector x skill, less the domestic share,
+the forecast one, on the units the forecast was made on (a forecast from before a boundary change
+has no line for a unit that did not exist yet): the positive true shortage per region x sector x skill, less the domestic share,
 times the foreign share, split into categories (low skill only as seasonal work in the seasonal
 sectors), zero in protected sectors; no ceiling (it is what was needed, not what was allowed).
 
@@ -17,7 +18,12 @@ Scores, per rule and origin:
 - ``allocation_error`` = sum over lines of ``|quota - need|`` / total need;
 - ``unused`` = quota given where there was no need (sum of ``max(quota - need, 0)``);
 - ``unmet`` = need left without quota (sum of ``max(need - quota, 0)``);
-- the same allocation error on region totals (the level today's rule works at).
+- the same allocation error on region totals (the level today's rule works at);
+- ``distribution_error``: where the quota goes, whatever its total (see :func:`scores`).
+
+A third rule, ``last_true_need``, is a reference no planner has: the true need of the origin
+year, kept for the next. It shows how much of the error comes from the year-to-year swings of
+the need itself (a recession year, a rebound) rather than from the forecast.
 """
 
 from __future__ import annotations
@@ -28,6 +34,7 @@ import numpy as np
 import pandas as pd
 
 from forecast.errors import InputError
+from forecast.harmonize import onto_regions
 from forecast.loader import Dataset
 from forecast.policy import Policy
 from forecast.quota import _need, recommend_quota
@@ -35,7 +42,7 @@ from forecast.sectors import sector_codes
 from forecast.shortage import QUANTILES, forecast_shortage
 from forecast.status_quo import line_grid, status_quo_quota
 
-RULES = ("recommendation", "status_quo")
+RULES = ("recommendation", "status_quo", "last_true_need")
 NEED_DEFINITION = (
     "true need = the recommendation's need rule applied to the true shortage of the sample: "
     "max(true shortage, 0) per region x sector x skill x (1 - domestic_share) x foreign_share, "
@@ -50,11 +57,20 @@ def truncate(data: Dataset, origin: int) -> Dataset:
     return data.as_of(origin)
 
 
-def true_need(truth: pd.DataFrame, year: int, policy: Policy) -> np.ndarray:
-    """True foreign need per line (:func:`forecast.status_quo.line_grid` order) in ``year``."""
+def true_need(truth: pd.DataFrame, year: int, policy: Policy,
+              units: set[str] | None = None) -> np.ndarray:
+    """True foreign need per line (:func:`forecast.status_quo.line_grid` order) in ``year``.
+
+    ``units`` are the regions the forecast was made on: a forecast from before a boundary change
+    has no line for a unit that did not exist yet, so the truth is summed onto the units of its
+    time before the need rule is applied.
+    """
     rows = truth[truth["year"] == year]
     if rows.empty:
         raise InputError(f"the truth has no year {year}")
+    if units is not None:
+        counts = [c for c in rows.columns if c not in ("region", "sector", "skill", "year")]
+        rows = onto_regions(rows, units, counts)
     # The need rule reads the shortage quantile columns: the truth is certain, so all are equal.
     table = rows[["region", "sector", "skill", "shortage"]].assign(
         **{f"shortage_p{round(q * 100):02d}": rows["shortage"] for q in QUANTILES})
@@ -64,15 +80,25 @@ def true_need(truth: pd.DataFrame, year: int, policy: Policy) -> np.ndarray:
 
 
 def scores(quota: np.ndarray, need: np.ndarray, regions: np.ndarray) -> dict:
-    """Allocation error, unused quota and unmet need of one allocation against the need."""
+    """Allocation error, unused quota and unmet need of one allocation against the need.
+
+    ``distribution_error`` looks at where the quota goes, whatever its total: the share of the
+    quota that would have to move between lines to match the need's distribution (half the sum
+    of absolute differences of the two sets of shares; 0 when the shares agree, 1 when the
+    quota goes only where there was no need).
+    """
     total = float(need.sum())
     diff = quota - need
     by_region = pd.Series(diff).groupby(regions).sum().abs().sum()
-    return {"quota": float(quota.sum()),
+    given = float(quota.sum())
+    distribution = (0.5 * float(np.abs(quota / given - need / total).sum())
+                    if total > 0 and given > 0 else float("nan"))
+    return {"quota": given,
             "allocation_error": float(np.abs(diff).sum() / total) if total > 0 else float("nan"),
             "unused": float(np.clip(diff, 0, None).sum()),
             "unmet": float(np.clip(-diff, 0, None).sum()),
-            "region_allocation_error": float(by_region / total) if total > 0 else float("nan")}
+            "region_allocation_error": float(by_region / total) if total > 0 else float("nan"),
+            "distribution_error": distribution}
 
 
 @dataclass(frozen=True)
@@ -108,9 +134,12 @@ def backtest_quota(data: Dataset, truth: pd.DataFrame, origins: list[int], *, ho
         year = origin + horizon
         forecast = forecast_shortage(truncate(data, origin), year, n_jobs=n_jobs, random_state=seed)
         proposal = recommend_quota(forecast, policy)
-        need = true_need(truth, year, policy)
+        need = true_need(truth, year, policy, units=set(forecast.table["region"]))
         allocations = {"recommendation": proposal["quota"].to_numpy(dtype=float),
-                       "status_quo": status_quo_quota(forecast, policy).astype(float)}
+                       "status_quo": status_quo_quota(forecast, policy).astype(float),
+                       # A reference no planner has: the true need of the origin year itself.
+                       "last_true_need": true_need(truth, origin, policy,
+                                                   units=set(forecast.table["region"]))}
         for rule, quota in allocations.items():
             rows.append({"origin": origin, "year": year, "rule": rule, "need": float(need.sum()),
                          "ceiling": int(proposal.attrs["cap"]), **scores(quota, need, regions)})
@@ -122,4 +151,6 @@ def backtest_quota(data: Dataset, truth: pd.DataFrame, origins: list[int], *, ho
     pooled["mean_allocation_error"] = by_origin.groupby("rule", sort=False)["allocation_error"].mean()
     pooled["mean_region_allocation_error"] = by_origin.groupby("rule", sort=False)[
         "region_allocation_error"].mean()
+    pooled["mean_distribution_error"] = by_origin.groupby("rule", sort=False)[
+        "distribution_error"].mean()
     return QuotaBacktest(by_origin, pooled.reset_index(), NEED_DEFINITION)

@@ -4,7 +4,9 @@ On the embedded sample the true balance of every region x sector x skill and yea
 (:func:`forecast.load_truth`). :func:`backtest_shortage` forecasts from past origins with the data
 as they stood then and lines the forecasts up with the truth and with two naive rules: "the
 shortage stays as it truly was in the origin year" and "it stays as observed ex post in the origin
-year" (the version a user without the truth could apply). :func:`score_shortage_backtest`
+year" (the version a user without the truth could apply). A forecast from before a boundary
+change is on the units of its time, so the truth is summed onto them
+(:func:`forecast.harmonize.onto_regions`) before scoring. :func:`score_shortage_backtest`
 summarises: mean absolute error, its reduction against the naive rules, interval coverage.
 """
 
@@ -13,7 +15,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from forecast.harmonize import harmonize_tables
+from forecast.harmonize import harmonize_tables, onto_regions
 from forecast.loader import Dataset
 from forecast.shortage import Assumptions, _observed_balance, _series_panel, forecast_shortage
 
@@ -30,13 +32,18 @@ def backtest_shortage(data: Dataset, truth: pd.DataFrame, origins: list[int], ho
     ``naive_truth`` and ``naive_observed``.
     """
     assumptions = assumptions or Assumptions()
-    tables = harmonize_tables(dict(data.tables))
-    panel = _series_panel(tables)
+    counts = [c for c in truth.columns if c not in (*KEYS, "year")]
     frames = []
     for origin in origins:
         past = data.as_of(origin)
+        tables = harmonize_tables(dict(past.tables))
+        panel = _series_panel(tables)
         observed = _observed_balance(panel, tables, origin, assumptions).set_index(KEYS)["shortage"]
-        at_origin = truth[truth["year"] == origin].set_index(KEYS)["shortage"]
+        units = set(tables["employment"]["region"]) - {"KZ"}
+        # Forecasts from before a boundary change are on the older units: so is their truth.
+        truth_then = onto_regions(truth[truth["year"].between(origin, origin + max(horizons))],
+                                  units, counts)
+        at_origin = truth_then[truth_then["year"] == origin].set_index(KEYS)["shortage"]
         for horizon in horizons:
             result = forecast_shortage(past, origin + horizon, assumptions=assumptions,
                                        n_windows=n_windows, reconciliation=reconciliation)
@@ -46,7 +53,7 @@ def backtest_shortage(data: Dataset, truth: pd.DataFrame, origins: list[int], ho
             frame.insert(0, "horizon", horizon)
             frame.insert(0, "origin", origin)
             index = pd.MultiIndex.from_frame(frame[KEYS])
-            target = truth[truth["year"] == origin + horizon].set_index(KEYS)["shortage"]
+            target = truth_then[truth_then["year"] == origin + horizon].set_index(KEYS)["shortage"]
             frame["truth"] = target.reindex(index).to_numpy()
             frame["naive_truth"] = at_origin.reindex(index).to_numpy()
             frame["naive_observed"] = observed.reindex(index).to_numpy()

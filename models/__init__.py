@@ -17,6 +17,7 @@ from .conversion import from_long, to_long
 from .metrics import evaluate, smape, winkler
 from .smoothing import DampedTrend
 from .theta import Theta
+from .transform import LogTransformed
 
 __all__ = [
     "AutoForecaster",
@@ -26,6 +27,7 @@ __all__ = [
     "Drift",
     "GlobalGradientBoosting",
     "HistoricMean",
+    "LogTransformed",
     "Naive",
     "StatsARIMA",
     "StatsETS",

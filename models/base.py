@@ -120,8 +120,8 @@ class VectorizedForecaster(BaseForecaster):
             sub = panel.subset(rows)
             usable = model._fit_arrays(sub)
             if not usable.all():
-                for row in rows[~usable]:
-                    reasons.setdefault(row, "fit not finite")
+                for row, why in zip(rows[~usable], model._unusable_reasons(sub, usable)):
+                    reasons.setdefault(row, why)
                 model = model._fit_arrays_subset(sub, usable)
                 rows = rows[usable]
             owner[rows] = rank
@@ -145,6 +145,10 @@ class VectorizedForecaster(BaseForecaster):
 
     def _fresh(self) -> "VectorizedForecaster":
         return type(self)(**self.get_params(deep=False))
+
+    def _unusable_reasons(self, panel: Panel, usable: np.ndarray) -> list[str]:
+        """Why each row that ``_fit_arrays`` marked unusable could not be fitted."""
+        return ["fit not finite"] * int(np.count_nonzero(~usable))
 
     def _fit_arrays_subset(self, panel: Panel, usable: np.ndarray) -> "VectorizedForecaster":
         model = self._fresh()

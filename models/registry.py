@@ -19,7 +19,11 @@ MODEL_PATHS = {
     "arima": ("statistical", "StatsARIMA"),
     "sm_theta": ("statistical", "StatsTheta"),
     "gbm": ("gradient", "GlobalGradientBoosting"),
+    "log_theta": ("transform", "LogTransformed"),
+    "log_drift": ("transform", "LogTransformed"),
 }
+# Registered names that are a class with fixed parameters.
+MODEL_PARAMS = {"log_theta": {"model": "theta"}, "log_drift": {"model": "drift"}}
 
 
 def model_class(name: str) -> type:
@@ -28,6 +32,11 @@ def model_class(name: str) -> type:
         raise ValueError(f"unknown model {name!r}; choose from {', '.join(sorted(MODEL_PATHS))}")
     module, attr = MODEL_PATHS[name]
     return getattr(importlib.import_module(f"{__package__}.{module}"), attr)
+
+
+def make_model(name: str):
+    """A new, unfitted model registered under ``name``."""
+    return model_class(name)(**MODEL_PARAMS.get(name, {}))
 
 
 def resolve_models(models) -> dict[str, object]:
@@ -43,7 +52,7 @@ def resolve_models(models) -> dict[str, object]:
     resolved: dict[str, object] = {}
     for item in models:
         if isinstance(item, str):
-            name, estimator = item, model_class(item)()
+            name, estimator = item, make_model(item)
         else:
             if not hasattr(item, "_fit_panel"):
                 raise ValueError(f"models must be names or models of this package; got {item!r}")

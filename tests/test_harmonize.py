@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from forecast.harmonize import harmonize, harmonize_tables
+from forecast.harmonize import harmonize, harmonize_tables, onto_regions
 
 
 def _published(values_before: list[float], parent_after: float, child_after: float,
@@ -95,3 +95,22 @@ def test_sample_tables_keep_every_total(sample):
         assert after.equals(before), name
     first = harmonized["employment"].groupby("region")["year"].min()
     assert len(first) == 20 and first.eq(2000).all()
+
+
+def test_onto_regions_sums_units_that_did_not_exist_yet_into_their_parents():
+    frame = pd.DataFrame({"region": ["KZ-61", "KZ-79", "KZ-63", "KZ-10", "KZ-75"],
+                          "sector": "F", "year": 2023, "a": [10.0, 5.0, 7.0, 3.0, 1.0],
+                          "b": [1.0, 1.0, 2.0, 2.0, 4.0]})
+    # Units of 2017 (before both changes) and of 2020 (after the first).
+    before_2018 = onto_regions(frame, {"KZ-61", "KZ-63", "KZ-75"}, ["a", "b"]).set_index("region")
+    assert before_2018.loc["KZ-61", "a"] == 15 and before_2018.loc["KZ-63", "b"] == 4
+    assert before_2018["a"].sum() == frame["a"].sum()
+    after_2018 = onto_regions(frame, {"KZ-61", "KZ-79", "KZ-63", "KZ-75"}, ["a", "b"]).set_index("region")
+    assert after_2018.loc["KZ-79", "a"] == 5 and after_2018.loc["KZ-63", "a"] == 10
+    assert onto_regions(frame, set(frame["region"]), ["a", "b"]) is frame
+
+
+def test_onto_regions_refuses_a_unit_with_no_container():
+    frame = pd.DataFrame({"region": ["KZ-79"], "year": 2023, "a": [1.0]})
+    with pytest.raises(ValueError, match="KZ-79"):
+        onto_regions(frame, {"KZ-75"}, ["a"])

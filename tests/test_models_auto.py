@@ -59,7 +59,7 @@ def test_selection_and_weights_are_exposed():
     df = random_walks(30)
     model = AutoForecaster(selection="series").fit(df)
     assert model.selected_.columns.tolist() == ["unique_id", "model", "mase", "n_errors"]
-    assert set(model.selected_["model"]) <= {"naive", "drift", "theta", "damped"}
+    assert set(model.selected_["model"]) <= {"naive", "drift", "theta", "log_theta", "log_drift"}
     np.testing.assert_allclose(model.weights_.sum(axis=0), 1.0)
     combined = AutoForecaster().fit(df)
     assert combined.selected_["model"].str.contains(r"\+").any()

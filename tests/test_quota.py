@@ -12,6 +12,7 @@ from forecast.policy import Policy
 from forecast.quota import recommend_quota
 from forecast.quota_backtest import scores, true_need, truncate
 from forecast.ranking import rank_demand
+from forecast.regions import region_codes
 from forecast.status_quo import last_year_quota, status_quo_quota
 
 YEAR = 2025
@@ -134,3 +135,25 @@ def test_backtest_pieces_see_no_future_and_score_correctly(sample):
     assert result["unused"] == 1 and result["unmet"] == 3
     assert result["allocation_error"] == pytest.approx(4 / 9)
     assert result["region_allocation_error"] == pytest.approx(2 / 9)
+    # Shares 2/7, 0, 5/7 against 1/9, 3/9, 5/9.
+    assert result["distribution_error"] == pytest.approx(0.5 * (11 / 63 + 21 / 63 + 10 / 63))
+    same_shares = scores(np.array([2.0, 6.0]), np.array([1.0, 3.0]), np.array(["a", "b"]))
+    assert same_shares["distribution_error"] == pytest.approx(0.0)
+
+
+def test_true_need_is_put_on_the_units_the_forecast_was_made_on():
+    truth = forecast.load_truth()
+    policy = Policy()
+    current = true_need(truth, 2019, policy).reshape(20, 21, -1)
+    units = set(region_codes()) - {"KZ-10", "KZ-33", "KZ-62"}
+    then = true_need(truth, 2019, policy, units=units).reshape(20, 21, -1)
+    codes = region_codes()
+    for child in ("KZ-10", "KZ-33", "KZ-62"):
+        assert then[codes.index(child)].sum() == 0
+    untouched = [codes.index(c) for c in units - {"KZ-63", "KZ-19", "KZ-35"}]
+    np.testing.assert_allclose(then[untouched], current[untouched])
+    # Need is the positive part of the merged shortage: never more than the parts' needs.
+    for parent, child in (("KZ-63", "KZ-10"), ("KZ-19", "KZ-33"), ("KZ-35", "KZ-62")):
+        merged = then[codes.index(parent)]
+        parts = current[codes.index(parent)] + current[codes.index(child)]
+        assert (merged <= parts + 1e-9).all()

@@ -109,3 +109,16 @@ def test_forecast_is_deterministic(sample, sample_forecast):
 
     again = forecast_shortage(sample, 2026)
     pd.testing.assert_frame_equal(again.table, sample_forecast.table)
+
+
+def test_backtest_scores_a_forecast_from_before_a_boundary_change_on_its_own_units(sample):
+    from forecast.shortage_backtest import backtest_shortage
+
+    truth = load_truth()
+    rows = backtest_shortage(sample, truth, [2017], [1], n_windows=1)
+    # Data to 2017 know neither Shymkent (2018) nor the 2022 regions: 16 units, and the whole
+    # country's true shortage is scored on them, none of it lost or counted twice.
+    assert rows["region"].nunique() == 16 and "KZ-79" not in set(rows["region"])
+    national = truth.loc[truth["year"] == 2018, "shortage"].sum()
+    assert rows["truth"].notna().all()
+    assert rows["truth"].sum() == pytest.approx(national, rel=1e-9)
