@@ -167,11 +167,20 @@ def _groups(policy: Policy, ceiling: int) -> list[GroupKind]:
     ]
 
 
-def _weights(evidence: dict[str, np.ndarray], policy: Policy) -> np.ndarray:
-    """Priority x (1 + severity_weight x severity), severity = positive shortage / demand."""
-    demand = evidence["demand"]
-    severity = np.divide(np.clip(evidence["shortage"], 0.0, None), demand,
-                         out=np.zeros_like(demand), where=demand > 0)
+def _weights(table: pd.DataFrame, policy: Policy) -> np.ndarray:
+    """Priority x (1 + severity_weight x severity) per line.
+
+    Severity is the positive central shortage of the open skill cells that feed the line, summed,
+    over their demand. Every feeding cell counts in the demand, short or not, so that more
+    shortage in any cell can only raise a line's severity (a cell that turns barely short must
+    not dilute the severity of the line it joins).
+    """
+    usable = _line_feeds(policy)[0].astype(float)                                # (S, K, C)
+    positive = _cube(table, np.clip(table["shortage"].to_numpy(dtype=float), 0.0, None))
+    demand = _cube(table, table["demand"].to_numpy(dtype=float))
+    short = np.einsum("rsk,skc->rsc", positive, usable)
+    base = np.einsum("rsk,skc->rsc", demand, usable)
+    severity = np.divide(short, base, out=np.zeros_like(base), where=base > 0)
     priority = np.array([policy.weight_of(s) for s in sector_codes()])[None, :, None]
     return (priority * (1.0 + policy.severity_weight * severity)).reshape(-1)
 
@@ -219,7 +228,7 @@ def recommend_quota(forecast: ShortageForecast, policy: Policy | None = None) ->
     ceiling = int(np.floor(forecast.labour_force * policy.cap_percent_of_labour_force / 100))
     kinds = _groups(policy, ceiling)
     evidence = _evidence(table, policy)
-    weights = _weights(evidence, policy)
+    weights = _weights(table, policy)
     demand = _cube(table, table["demand"].to_numpy(dtype=float))
 
     variants = {name: _allocate(table, q, policy, demand, weights, kinds)

@@ -21,9 +21,13 @@ Scores, per rule and origin:
 - the same allocation error on region totals (the level today's rule works at);
 - ``distribution_error``: where the quota goes, whatever its total (see :func:`scores`).
 
-A third rule, ``last_true_need``, is a reference no planner has: the true need of the origin
-year, kept for the next. It shows how much of the error comes from the year-to-year swings of
-the need itself (a recession year, a rebound) rather than from the forecast.
+Two references no planner has show what is attainable at all:
+
+- ``last_true_need``: the true need of the origin year, kept for the next;
+- ``hindsight_trend`` (:func:`hindsight_trend_need`): every part of the true balance known
+  exactly, except that demand grows in each cell at its own average rate over 2006-2024,
+  computed in hindsight from the true demand. What is left of its error comes from the
+  year-to-year swings of growth by sector and region, which no forecast of trends foresees.
 """
 
 from __future__ import annotations
@@ -42,7 +46,8 @@ from forecast.sectors import sector_codes
 from forecast.shortage import QUANTILES, forecast_shortage
 from forecast.status_quo import line_grid, status_quo_quota
 
-RULES = ("recommendation", "status_quo", "last_true_need")
+RULES = ("recommendation", "status_quo", "last_true_need", "hindsight_trend")
+HINDSIGHT_YEARS = (2006, 2024)
 NEED_DEFINITION = (
     "true need = the recommendation's need rule applied to the true shortage of the sample: "
     "max(true shortage, 0) per region x sector x skill x (1 - domestic_share) x foreign_share, "
@@ -57,6 +62,24 @@ def truncate(data: Dataset, origin: int) -> Dataset:
     return data.as_of(origin)
 
 
+def _truth_on(truth: pd.DataFrame, years, units: set[str] | None) -> pd.DataFrame:
+    rows = truth[truth["year"].isin(list(years))]
+    if units is not None:
+        counts = [c for c in rows.columns if c not in ("region", "sector", "skill", "year")]
+        rows = onto_regions(rows, units, counts)
+    return rows
+
+
+def _need_of(rows: pd.DataFrame, shortage: pd.Series | np.ndarray, policy: Policy) -> np.ndarray:
+    """The recommendation's need rule applied to a certain shortage (all quantiles equal)."""
+    shortage = np.asarray(shortage, dtype=float)
+    table = rows[["region", "sector", "skill"]].assign(
+        shortage=shortage, **{f"shortage_p{round(q * 100):02d}": shortage for q in QUANTILES})
+    need = _need(table, 0.5, policy)
+    protected = np.isin(sector_codes(), policy.protected_sectors)[None, :, None]
+    return np.where(protected, 0.0, need).reshape(-1)
+
+
 def true_need(truth: pd.DataFrame, year: int, policy: Policy,
               units: set[str] | None = None) -> np.ndarray:
     """True foreign need per line (:func:`forecast.status_quo.line_grid` order) in ``year``.
@@ -65,18 +88,35 @@ def true_need(truth: pd.DataFrame, year: int, policy: Policy,
     has no line for a unit that did not exist yet, so the truth is summed onto the units of its
     time before the need rule is applied.
     """
-    rows = truth[truth["year"] == year]
-    if rows.empty:
+    if not (truth["year"] == year).any():
         raise InputError(f"the truth has no year {year}")
-    if units is not None:
-        counts = [c for c in rows.columns if c not in ("region", "sector", "skill", "year")]
-        rows = onto_regions(rows, units, counts)
-    # The need rule reads the shortage quantile columns: the truth is certain, so all are equal.
-    table = rows[["region", "sector", "skill", "shortage"]].assign(
-        **{f"shortage_p{round(q * 100):02d}": rows["shortage"] for q in QUANTILES})
-    need = _need(table, 0.5, policy)
-    protected = np.isin(sector_codes(), policy.protected_sectors)[None, :, None]
-    return np.where(protected, 0.0, need).reshape(-1)
+    rows = _truth_on(truth, [year], units)
+    return _need_of(rows, rows["shortage"], policy)
+
+
+def hindsight_trend_need(truth: pd.DataFrame, year: int, policy: Policy,
+                         units: set[str] | None = None,
+                         growth_years: tuple[int, int] = HINDSIGHT_YEARS) -> np.ndarray:
+    """Need from a reference forecast no forecaster can make, to show what is attainable.
+
+    Every part of the balance in ``year`` is the truth except expansion demand, which grows
+    each cell's true demand of the year before at that cell's own average growth rate over
+    ``growth_years`` (a rate computed in hindsight, from the true demand, future years
+    included). Its error against the true need is the part no forecast of trends can remove:
+    the year-to-year swings of each sector's and region's growth.
+    """
+    first, last = growth_years
+    rows = _truth_on(truth, range(first - 1, last + 1), units)
+    if not {year - 1, year} <= set(rows["year"]):
+        raise InputError(f"the truth has no years {year - 1} and {year}")
+    demand = rows.pivot_table(index=["region", "sector", "skill"], columns="year", values="demand")
+    logged = np.log(demand.clip(lower=1.0))
+    rate = (logged[last] - logged[first - 1]) / (last - first + 1)
+    now = rows[rows["year"] == year].set_index(["region", "sector", "skill"])
+    previous = demand[year - 1].reindex(now.index)
+    expansion = previous * np.expm1(rate.reindex(now.index))
+    shortage = now["shortage"] - now["expansion"] + expansion
+    return _need_of(now.reset_index(), shortage.to_numpy(), policy)
 
 
 def scores(quota: np.ndarray, need: np.ndarray, regions: np.ndarray) -> dict:
@@ -111,7 +151,8 @@ class QuotaBacktest:
 
 
 def backtest_quota(data: Dataset, truth: pd.DataFrame, origins: list[int], *, horizon: int = 1,
-                   policy: Policy | None = None, n_jobs: int = 1, seed: int = 0) -> QuotaBacktest:
+                   policy: Policy | None = None, n_jobs: int = 1, seed: int = 0,
+                   with_hindsight: bool = True) -> QuotaBacktest:
     """Back-test the recommendation and today's rule at each origin against the true need.
 
     Parameters
@@ -125,6 +166,9 @@ def backtest_quota(data: Dataset, truth: pd.DataFrame, origins: list[int], *, ho
     horizon : int
         Years ahead of the origin the quota is for.
     policy : Policy, optional
+    with_hindsight : bool
+        Also score the ``hindsight_trend`` reference (needs the truth for
+        :data:`HINDSIGHT_YEARS`).
     """
     policy = policy or Policy()
     grid = line_grid()
@@ -140,6 +184,9 @@ def backtest_quota(data: Dataset, truth: pd.DataFrame, origins: list[int], *, ho
                        # A reference no planner has: the true need of the origin year itself.
                        "last_true_need": true_need(truth, origin, policy,
                                                    units=set(forecast.table["region"]))}
+        if with_hindsight:
+            allocations["hindsight_trend"] = hindsight_trend_need(
+                truth, year, policy, units=set(forecast.table["region"]))
         for rule, quota in allocations.items():
             rows.append({"origin": origin, "year": year, "rule": rule, "need": float(need.sum()),
                          "ceiling": int(proposal.attrs["cap"]), **scores(quota, need, regions)})

@@ -2,8 +2,17 @@
 
 from __future__ import annotations
 
+import os
+
 import pytest
+from hypothesis import settings
 from threadpoolctl import threadpool_limits
+
+# Property-based tests draw the same examples on every run, so the suite passes or fails the
+# same way on every machine; HYPOTHESIS_PROFILE=explore draws new examples to hunt for bugs.
+settings.register_profile("repeatable", derandomize=True)
+settings.register_profile("explore", derandomize=False)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "repeatable"))
 
 # OpenMP worker threads spin while they wait; on a shared 2-core machine two of them fighting
 # another busy process slow gradient boosting down by orders of magnitude. Tests need no threads.

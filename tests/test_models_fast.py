@@ -4,7 +4,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from models import DampedTrend, Drift, HistoricMean, Naive, Theta
+from models import DampedTrend, Drift, HistoricMean, LogTransformed, Naive, Theta
 from models.panel import Panel
 
 
@@ -29,7 +29,8 @@ def constant_panel():
     return pd.DataFrame({"unique_id": ["c"] * 8 + ["z"] * 8, "ds": list(range(2010, 2018)) * 2, "y": [7.0] * 8 + [0.0] * 8})
 
 
-@pytest.mark.parametrize("model", [Naive(), Drift(), HistoricMean(), Theta(), DampedTrend()])
+@pytest.mark.parametrize("model", [Naive(), Drift(), HistoricMean(), Theta(), DampedTrend(),
+                                   LogTransformed("theta"), LogTransformed("drift")])
 def test_constant_series_forecast_their_constant(model):
     fc = model.fit(constant_panel()).predict(4, level=[80, 95])
     expected = np.repeat([7.0, 0.0], 4)

@@ -116,3 +116,18 @@ def test_proposal_invariants(shortages, policy, data):
     pick = (proposal["region"] == region) & (proposal["sector"] == sector)
     assert bigger.loc[pick, "allocated"].sum() >= proposal.loc[pick, "allocated"].sum() - 1e-2
     pd.testing.assert_frame_equal(proposal, recommend_quota(fc, policy))
+
+
+def test_a_cell_turning_barely_short_does_not_dilute_its_lines():
+    # Found by the property above: a medium-skill cell going from balance to a shortage of one
+    # used to join the category 3 line's evidence with all its demand, halve the line's
+    # severity and, under a binding region cap, take quota away from its own sector.
+    shortages = np.zeros(18)
+    shortages[11], shortages[15] = 1.0, 166.0
+    policy = Policy(cap_percent_of_labour_force=0.25, sector_floors={"Q": 0}, region_caps={"KZ-71": 50})
+    before = recommend_quota(synthetic_forecast(shortages, 1_000_000.0), policy)
+    more = shortages.copy()
+    more[17] += 1.0
+    after = recommend_quota(synthetic_forecast(more, 1_000_000.0), policy)
+    pick = (before["region"] == "KZ-71") & (before["sector"] == "Q")
+    assert after.loc[pick, "allocated"].sum() >= before.loc[pick, "allocated"].sum() - 1e-9
