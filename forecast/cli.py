@@ -24,6 +24,7 @@ EXAMPLES = {
   labor-forecast quota --year 2027 --data ./data --out ./proposal-2027
   labor-forecast quota --year 2027 --policy my-policy.toml --scenario emigration_shock
   labor-forecast quota --year 2027 --compare all --lang kk --quiet
+  labor-forecast quota --year 2027 --backtest 3         # how the rules did in 2022-2024
   labor-forecast quota --year 2027 --out ./quota-2027 --force   # replace earlier results""",
     "forecast": """examples:
   labor-forecast forecast --year 2026
@@ -69,6 +70,10 @@ def build_parser() -> argparse.ArgumentParser:
                             + ", ".join(_scenario_names()))
     quota.add_argument("--compare", nargs="+", metavar="NAME",
                        help="also run these scenarios ('all' for every one) and compare totals")
+    quota.add_argument("--backtest", type=int, default=0, metavar="YEARS",
+                       help="also back-test the quota rules on the last YEARS years of data "
+                            "against the need observed afterwards (adds about as long as the "
+                            "forecast per year)")
     quota.add_argument("--out", type=Path, help="output folder (default ./quota-YEAR)")
     quota.add_argument("--force", action="store_true", help="replace an existing output folder")
     _run_options(quota)
@@ -232,7 +237,8 @@ def _quota(args: argparse.Namespace) -> int:
         result = run_quota(data, args.year, out=out, force=args.force, seed=args.seed,
                            n_jobs=args.n_jobs, scheduler=args.scheduler,
                            policy=args.policy, scenario=args.scenario, compare=args.compare,
-                           lang=args.lang, progress=_first_step_done(steps))
+                           backtest_years=args.backtest, lang=args.lang,
+                           progress=_first_step_done(steps))
     finally:
         steps.close()
     info = result.run_info
@@ -272,6 +278,14 @@ def quota_summary(result, console: _Console | None = None, rows: int = 10) -> st
                  f"{totals['labour_force']:,}" + (warn("  (binding)") if totals["cap_binding"] else ""))
     if "status_quo" in quota:
         lines.append(f"  status-quo rule    {int(quota['status_quo'].sum()):>10,}")
+    backtest = info.get("quota_backtest")
+    if backtest:
+        errors = {row["rule"]: row["allocation_error"] for row in backtest["pooled"]}
+        years = [row["year"] for row in backtest["by_year"]]
+        span = min(years) if min(years) == max(years) else f"{min(years)}-{max(years)}"
+        lines.append(f"  back-test {span}: allocation error "
+                     f"{errors['recommendation']:.2f} (recommendation) against "
+                     f"{errors['status_quo']:.2f} (status-quo rule), need observed afterwards")
     columns = ["quota", "quota_low", "quota_high"] + (["status_quo"] if "status_quo" in quota else [])
     regions = (quota.groupby(["region", "region_name"], as_index=False)[columns].sum()
                .sort_values(["quota", "region"], ascending=[False, True]))

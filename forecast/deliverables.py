@@ -214,6 +214,8 @@ def _localise(frame: pd.DataFrame, labels: Labels) -> pd.DataFrame:
         out.insert(out.columns.get_loc("category") + 1, "category_name", names)
     if "skill" in out:
         out["skill"] = out["skill"].map(labels.skill)
+    if "rule" in out:
+        out["rule"] = out["rule"].map(lambda rule: labels(f"rule.{rule}") if labels.has(f"rule.{rule}") else rule)
     if "tier" in out:
         out["tier"] = out["tier"].map(labels.tier)
     return out

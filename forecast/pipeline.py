@@ -19,13 +19,15 @@ from typing import Callable
 import pandas as pd
 
 from forecast.deliverables import planner_content
-from forecast.i18n import check_language
+from forecast.errors import InputError
+from forecast.i18n import Labels, check_language
 from forecast.loader import Dataset
 from forecast.outputs import staged_output, write_json
 from forecast.parallel import parallel_backend
 from forecast.indicators import effectiveness_indicators
 from forecast.policy import Policy, load_policy
 from forecast.quota import recommend_quota
+from forecast.quota_backtest import QuotaBacktest, backtest_quota
 from forecast.ranking import rank_demand
 from forecast.scenarios import SCENARIOS, compare_scenarios, get_scenario
 from forecast.status_quo import last_year_quota, status_quo_comparison
@@ -33,6 +35,10 @@ from forecast.sample.generator import NOTICE
 from forecast.report import write_report
 from forecast.shortage import ShortageForecast, forecast_shortage
 from forecast.workbook import write_workbook
+
+
+# Years of data a back-test forecast needs before its origin (as the calibration windows do).
+MIN_BACKTEST_HISTORY = 8
 
 
 def package_version() -> str:
@@ -61,7 +67,8 @@ def run_quota(data: Dataset, year: int, *, policy: Policy | str | Path | None = 
               out: str | Path | None = None, force: bool = False, seed: int = 0, n_jobs: int = 1,
               scheduler: str | None = None,
               scenario: str | None = None, compare: Sequence[str] | None = None,
-              lang: str = "en", progress: Callable[[str], None] | None = None) -> QuotaRun:
+              backtest_years: int = 0, lang: str = "en",
+              progress: Callable[[str], None] | None = None) -> QuotaRun:
     """Forecast shortages for ``year``, recommend the quota and, if ``out`` is given, write
     ``quota.csv``, ``quota.xlsx``, ``report.html`` and ``run.json`` there.
 
@@ -74,6 +81,11 @@ def run_quota(data: Dataset, year: int, *, policy: Policy | str | Path | None = 
     compare : sequence of str, optional
         Scenario names to run side by side (``"all"`` alone for every one); their totals and
         differences from the baseline are in ``QuotaRun.scenarios`` and ``run.json``.
+    backtest_years : int
+        Also back-test the quota rules on the last ``backtest_years`` years of data: for each,
+        the recommendation and today's rule made from the data before it, scored against the
+        need observed in its tables afterwards (:func:`forecast.quota_backtest.backtest_quota`).
+        About as long as the main forecast per year.
     lang : {"en", "ru", "kk"}
         Language of the workbook and the report.
     progress : callable, optional
@@ -92,6 +104,7 @@ def run_quota(data: Dataset, year: int, *, policy: Policy | str | Path | None = 
     names = list(SCENARIOS) if compare is not None and list(compare) == ["all"] else list(compare or [])
     for name in names:
         get_scenario(name)
+    origins = backtest_origins(data, backtest_years)
     started = time.perf_counter()
     with parallel_backend(scheduler, n_jobs) as (backend, workers):
         forecast = chosen.forecast(data, year, n_jobs=workers, backend=backend, random_state=seed)
@@ -126,8 +139,16 @@ def run_quota(data: Dataset, year: int, *, policy: Policy | str | Path | None = 
                           .to_dict(orient="records"))
     if comparison is not None:
         info["scenarios"] = comparison.to_dict(orient="records")
+    backtest = None
+    if origins:
+        result = backtest_quota(data, None, origins, policy=policy, n_jobs=n_jobs, seed=seed)
+        backtest = backtest_piece(result, Labels(lang))
+        info["quota_backtest"] = {
+            "basis": result.basis, "definition": result.definition, "origins": origins,
+            "by_year": backtest["by_year"].to_dict(orient="records"),
+            "pooled": backtest["pooled"].to_dict(orient="records")}
     run = QuotaRun(forecast, quota, info, None, ranking, indicators, comparison,
-                   status_quo_comparison(quota))
+                   status_quo_comparison(quota), backtest)
     if out is not None:
         with staged_output(out, force=force) as stage:
             quota.to_csv(stage / "quota.csv", index=False, lineterminator="\n")
@@ -135,6 +156,35 @@ def run_quota(data: Dataset, year: int, *, policy: Policy | str | Path | None = 
             write_json(stage / "run.json", info)
         run = replace(run, out=Path(out))
     return run
+
+
+def backtest_origins(data: Dataset, years: int) -> list[int]:
+    """Origins of a quota back-test over the last ``years`` years of data (quota years up to
+    the last data year), refused when the data are too short to forecast from the first."""
+    if isinstance(years, bool) or not isinstance(years, int) or years < 0:
+        raise InputError(f"back-test years (--backtest) {years!r}: expected a whole number, 0 or more")
+    if years == 0:
+        return []
+    longest = data.last_year - data.first_year - MIN_BACKTEST_HISTORY
+    if years > longest:
+        raise InputError(f"back-test years (--backtest) {years}: the data cover "
+                         f"{data.first_year}-{data.last_year}, "
+                         f"enough to back-test at most {max(longest, 0)} years (each forecast "
+                         f"needs {MIN_BACKTEST_HISTORY + 1} years of data before it)")
+    return list(range(data.last_year - years, data.last_year))
+
+
+def backtest_piece(result: QuotaBacktest, labels: Labels) -> dict:
+    """The quota back-test as the workbook and the report show it: by year and pooled."""
+    columns = ["need", "quota", "unused", "unmet", "allocation_error"]
+    by_year = result.by_origin[["year", "rule", *columns]].copy()
+    by_year["year"] = by_year["year"].astype(str)  # a label, not a quantity
+    pooled = result.summary[["rule", *columns]].copy()
+    for frame in (by_year, pooled):
+        frame[["need", "quota", "unused", "unmet"]] = frame[["need", "quota", "unused", "unmet"]].round()
+        frame["allocation_error"] = frame["allocation_error"].round(3)
+    return {"definition": labels(f"backtest.definition_{result.basis}"), "by_year": by_year,
+            "pooled": pooled}
 
 
 def _run_info(data: Dataset, forecast: ShortageForecast, quota: pd.DataFrame, policy: Policy,

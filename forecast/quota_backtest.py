@@ -1,4 +1,8 @@
-"""Where quota rules are back-tested: what each rule would have recommended against the true need.
+"""Where quota rules are back-tested: what each rule would have recommended against the need.
+
+With a truth (the embedded sample's) the need is the true need; without one (real data) it is
+the need observed afterwards in the published tables (:func:`observed_need`), which is what
+``labor-forecast quota --backtest YEARS`` shows a planner.
 
 For each origin year the data are cut at the origin (nothing later is seen), the shortage is
 forecast for ``origin + horizon`` and both rules are applied:
@@ -7,11 +11,12 @@ forecast for ``origin + horizon`` and both rules are applied:
 - **today's rule** (:func:`forecast.status_quo.status_quo_quota`): a percentage of the labour
   force split by regional labour force.
 
-The **true need** is the same rule as the recommendation applied to the true shortage instead of
-the forecast one, on the units the forecast was made on (a forecast from before a boundary change
-has no line for a unit that did not exist yet): the positive true shortage per region x sector x skill, less the domestic share,
-times the foreign share, split into categories (low skill only as seasonal work in the seasonal
-sectors), zero in protected sectors; no ceiling (it is what was needed, not what was allowed).
+The **need** is the same rule as the recommendation applied to the true (or observed) shortage
+instead of the forecast one, on the units the forecast was made on (a forecast from before a
+boundary change has no line for a unit that did not exist yet): the positive shortage per
+region x sector x skill, less the domestic share, times the foreign share, split into categories
+(low skill only as seasonal work in the seasonal sectors), zero in protected sectors; no ceiling
+(it is what was needed, not what was allowed).
 
 Scores, per rule and origin:
 
@@ -23,7 +28,7 @@ Scores, per rule and origin:
 
 Two references no planner has show what is attainable at all:
 
-- ``last_true_need``: the true need of the origin year, kept for the next;
+- ``last_year_need``: the need of the origin year, kept for the next;
 - ``hindsight_trend`` (:func:`hindsight_trend_need`): every part of the true balance known
   exactly, except that demand grows in each cell at its own average rate over 2006-2024,
   computed in hindsight from the true demand. What is left of its error comes from the
@@ -43,11 +48,21 @@ from forecast.loader import Dataset
 from forecast.policy import Policy
 from forecast.quota import _need, recommend_quota
 from forecast.sectors import sector_codes
-from forecast.shortage import QUANTILES, forecast_shortage
+from forecast.harmonize import harmonize_tables
+from forecast.shortage import (QUANTILES, Assumptions, _observed_balance, _series_panel,
+                               forecast_shortage)
 from forecast.status_quo import line_grid, status_quo_quota
 
-RULES = ("recommendation", "status_quo", "last_true_need", "hindsight_trend")
+RULES = ("recommendation", "status_quo", "last_year_need", "hindsight_trend")
 HINDSIGHT_YEARS = (2006, 2024)
+OBSERVED_NEED_DEFINITION = (
+    "need = the recommendation's need rule applied to the shortage observed afterwards (the "
+    "balance of the quota year computed from its published tables): max(observed shortage, 0) "
+    "per region x sector x skill x (1 - domestic_share) x foreign_share, split into categories by "
+    "the policy's category_split (low skill only as seasonal work in the seasonal sectors), zero "
+    "in protected sectors, no ceiling; allocation error = sum |quota - need| over region x "
+    "sector x category lines / total need; unused = sum max(quota - need, 0); unmet = sum "
+    "max(need - quota, 0)")
 NEED_DEFINITION = (
     "true need = the recommendation's need rule applied to the true shortage of the sample: "
     "max(true shortage, 0) per region x sector x skill x (1 - domestic_share) x foreign_share, "
@@ -91,6 +106,25 @@ def true_need(truth: pd.DataFrame, year: int, policy: Policy,
     if not (truth["year"] == year).any():
         raise InputError(f"the truth has no year {year}")
     rows = _truth_on(truth, [year], units)
+    return _need_of(rows, rows["shortage"], policy)
+
+
+def observed_need(data: Dataset, year: int, policy: Policy, units: set[str] | None = None,
+                  assumptions: Assumptions | None = None) -> np.ndarray:
+    """Foreign need per line in a past ``year`` from the balance observed in its tables.
+
+    Where there is no truth (real data), this is the need a rule is scored against: the
+    shortage of ``year`` computed ex post from the published tables of that year (employment
+    and vacancies, flows, population), put through the recommendation's need rule.
+    """
+    if not data.first_year < year <= data.last_year:
+        raise InputError(f"no observed balance for {year}: the data cover "
+                         f"{data.first_year}-{data.last_year}")
+    tables = harmonize_tables(dict(data.as_of(year).tables))
+    rows = _observed_balance(_series_panel(tables), tables, year, assumptions or Assumptions())
+    if units is not None:
+        counts = [c for c in rows.columns if c not in ("region", "sector", "skill", "year")]
+        rows = onto_regions(rows, units, counts)
     return _need_of(rows, rows["shortage"], policy)
 
 
@@ -143,50 +177,74 @@ def scores(quota: np.ndarray, need: np.ndarray, regions: np.ndarray) -> dict:
 
 @dataclass(frozen=True)
 class QuotaBacktest:
-    """Per origin and rule (``by_origin``) and pooled over origins (``summary``)."""
+    """Per origin and rule (``by_origin``) and pooled over origins (``summary``).
+
+    ``basis`` says what the rules were scored against: ``"truth"`` (the sample's true need) or
+    ``"observed"`` (the need observed afterwards in the published tables).
+    """
 
     by_origin: pd.DataFrame
     summary: pd.DataFrame
     definition: str
+    basis: str = "truth"
 
 
-def backtest_quota(data: Dataset, truth: pd.DataFrame, origins: list[int], *, horizon: int = 1,
-                   policy: Policy | None = None, n_jobs: int = 1, seed: int = 0,
-                   with_hindsight: bool = True) -> QuotaBacktest:
-    """Back-test the recommendation and today's rule at each origin against the true need.
+def backtest_quota(data: Dataset, truth: pd.DataFrame | None, origins: list[int], *,
+                   horizon: int = 1, policy: Policy | None = None, n_jobs: int = 1,
+                   seed: int = 0, with_hindsight: bool = True) -> QuotaBacktest:
+    """Back-test the recommendation and today's rule at each origin against the need.
 
     Parameters
     ----------
     data : Dataset
         Full data; each origin sees only the years up to it.
-    truth : DataFrame
-        True components by region, sector, skill and year (:func:`forecast.load_truth`).
+    truth : DataFrame or None
+        True components by region, sector, skill and year (:func:`forecast.load_truth`). Without
+        it (real data) the rules are scored against the need observed afterwards
+        (:func:`observed_need`), so every quota year must be in the data.
     origins : list of int
         Last data years of the forecasts.
     horizon : int
         Years ahead of the origin the quota is for.
     policy : Policy, optional
     with_hindsight : bool
-        Also score the ``hindsight_trend`` reference (needs the truth for
+        With a truth, also score the ``hindsight_trend`` reference (needs the truth for
         :data:`HINDSIGHT_YEARS`).
     """
     policy = policy or Policy()
+    if truth is None:
+        late = [o for o in origins if o + horizon > data.last_year]
+        if late:
+            raise InputError(f"cannot back-test the quota for {late[0] + horizon}: the data end in "
+                             f"{data.last_year}, so its need is not observed yet")
     grid = line_grid()
     regions = grid["region"].to_numpy()
+    observed: dict[tuple, np.ndarray] = {}  # a quota year's need is the next origin's last need
+
+    def need_observed(year: int, units: set[str]) -> np.ndarray:
+        key = (year, frozenset(units))
+        if key not in observed:
+            observed[key] = observed_need(data, year, policy, units)
+        return observed[key]
+
     rows = []
     for origin in origins:
         year = origin + horizon
         forecast = forecast_shortage(truncate(data, origin), year, n_jobs=n_jobs, random_state=seed)
         proposal = recommend_quota(forecast, policy)
-        need = true_need(truth, year, policy, units=set(forecast.table["region"]))
+        units = set(forecast.table["region"])
+        if truth is None:
+            need = need_observed(year, units)
+            last = need_observed(origin, units)
+        else:
+            need = true_need(truth, year, policy, units=units)
+            last = true_need(truth, origin, policy, units=units)
         allocations = {"recommendation": proposal["quota"].to_numpy(dtype=float),
                        "status_quo": status_quo_quota(forecast, policy).astype(float),
-                       # A reference no planner has: the true need of the origin year itself.
-                       "last_true_need": true_need(truth, origin, policy,
-                                                   units=set(forecast.table["region"]))}
-        if with_hindsight:
-            allocations["hindsight_trend"] = hindsight_trend_need(
-                truth, year, policy, units=set(forecast.table["region"]))
+                       # A reference no planner has in time: the need of the origin year itself.
+                       "last_year_need": last}
+        if truth is not None and with_hindsight:
+            allocations["hindsight_trend"] = hindsight_trend_need(truth, year, policy, units=units)
         for rule, quota in allocations.items():
             rows.append({"origin": origin, "year": year, "rule": rule, "need": float(need.sum()),
                          "ceiling": int(proposal.attrs["cap"]), **scores(quota, need, regions)})
@@ -200,4 +258,6 @@ def backtest_quota(data: Dataset, truth: pd.DataFrame, origins: list[int], *, ho
         "region_allocation_error"].mean()
     pooled["mean_distribution_error"] = by_origin.groupby("rule", sort=False)[
         "distribution_error"].mean()
-    return QuotaBacktest(by_origin, pooled.reset_index(), NEED_DEFINITION)
+    if truth is None:
+        return QuotaBacktest(by_origin, pooled.reset_index(), OBSERVED_NEED_DEFINITION, "observed")
+    return QuotaBacktest(by_origin, pooled.reset_index(), NEED_DEFINITION, "truth")

@@ -18,7 +18,8 @@ def quota_run(tmp_path_factory):
     stdout = io.StringIO()
     capture.setattr(sys, "stdout", stdout)
     try:
-        status = main(["quota", "--year", "2027", "--lang", "ru", "--out", str(out), "--verbose"])
+        status = main(["quota", "--year", "2027", "--lang", "ru", "--out", str(out), "--verbose",
+                       "--backtest", "1"])
     finally:
         capture.undo()
     return status, stdout.getvalue(), out
@@ -72,6 +73,8 @@ def test_forecast_writes_csv_and_a_page(tmp_path, capsys):
     (["quota", "--year", "2027", "--policy", "missing-policy.toml"], "policy file not found"),
     (["quota", "--year", "2027", "--scenario", "no_such"], "unknown scenario"),
     (["backtest", "--h", "0"], "at least 1"),
+    (["quota", "--year", "2027", "--backtest", "30"], "at most 16 years"),
+    (["quota", "--year", "2027", "--backtest", "-1"], "0 or more"),
     (["validate", "no-such-folder"], "no-such-folder"),
 ])
 def test_bad_input_exits_2_with_a_message_and_writes_nothing(argv, message, tmp_path, capsys, monkeypatch):
@@ -80,6 +83,23 @@ def test_bad_input_exits_2_with_a_message_and_writes_nothing(argv, message, tmp_
     captured = capsys.readouterr()
     assert message in captured.err and "Traceback" not in captured.err
     assert list(tmp_path.iterdir()) == []
+
+
+def test_quota_backtest_reaches_the_summary_run_json_report_and_workbook(quota_run):
+    from openpyxl import load_workbook
+
+    status, printed, out = quota_run
+    assert "back-test 2024: allocation error" in printed
+    backtest = json.loads((out / "run.json").read_text())["quota_backtest"]
+    assert backtest["basis"] == "observed" and backtest["origins"] == [2023]
+    rules = [row["rule"] for row in backtest["by_year"]]
+    assert rules == ["recommendation", "status_quo", "last_year_need"]
+    assert {row["year"] for row in backtest["by_year"]} == {"2024"}
+    page = (out / "report.html").read_text(encoding="utf-8")
+    assert "По годам квоты" in page and "действующее правило" in page
+    cells = [c.value for row in load_workbook(out / "quota.xlsx").worksheets for r in row.iter_rows()
+             for c in r]
+    assert "ошибка распределения" in cells and "рекомендация" in cells
 
 
 def test_existing_output_is_refused_with_status_2(quota_run, capsys):

@@ -5,9 +5,9 @@ Three runs of the main job on the embedded sample, in order:
 1. in this process, into a fresh output folder (the earlier results);
 2. a real process with ``--force`` on the same folder, killed with SIGKILL while it writes its
    staging folder: the earlier results must be untouched, byte for byte;
-3. a real process with ``--force`` again, after the kill: the stale staging folder a SIGKILL
-   leaves behind (no clean-up can run) must not stop it, and its files must equal those of
-   run 1 byte for byte (``run.json`` apart from the time stamps).
+3. a real process with ``--force`` again, after the kill: it must delete the stale staging
+   folder a SIGKILL leaves behind (no clean-up can run in the killed process), and its files
+   must equal those of run 1 byte for byte (``run.json`` apart from the time stamps).
 """
 
 from __future__ import annotations
@@ -100,8 +100,8 @@ def test_the_next_run_succeeds_despite_the_stale_staging_folder(runs):
     assert rerun.returncode == 0, rerun.stderr
     assert "Traceback" not in rerun.stderr
     assert sorted(runs["last"]) == FILES
-    # The next run stages into a folder of its own and leaves the stale one alone, nothing more.
-    assert runs["stages_after"] == runs["killed"]["stages"]
+    # The killed run's staging folder is gone: its process is, and the next run cleans up.
+    assert runs["stages_after"] == []
 
 
 @pytest.mark.parametrize("name", ["quota.csv", "quota.xlsx"])
@@ -118,3 +118,50 @@ def test_run_json_differs_only_in_time_stamps(runs):
         for name in TIME_FIELDS:
             del info[name]
     assert first == last
+
+
+def _dead_pid() -> int:
+    child = subprocess.Popen([sys.executable, "-c", "pass"])
+    child.wait()
+    return child.pid
+
+
+def test_recover_deletes_only_stages_whose_process_is_gone(tmp_path):
+    import socket
+
+    from forecast.outputs import OWNER, recover
+
+    target = tmp_path / "quota-2027"
+    host = socket.gethostname()
+    stages = {}
+    for name, owner in {"dead": f"{_dead_pid()} {host}", "alive": f"{os.getppid()} {host}",
+                        "elsewhere": f"{_dead_pid()} another-host", "unowned": None}.items():
+        stages[name] = tmp_path / f".quota-2027.{name}"
+        stages[name].mkdir()
+        if owner is not None:
+            (stages[name] / OWNER).write_text(owner)
+    unrelated = tmp_path / ".quota-2028.x"
+    unrelated.mkdir()
+    recover(target)
+    assert {name for name, path in stages.items() if path.exists()} == {"alive", "elsewhere", "unowned"}
+    assert unrelated.exists()
+
+
+def test_recover_puts_back_results_stranded_between_the_final_renames(tmp_path):
+    from forecast.outputs import recover, staged_output
+
+    target = tmp_path / "quota-2027"
+    backup = tmp_path / ".quota-2027.old.abc"
+    backup.mkdir()
+    (backup / "quota.csv").write_text("earlier")
+    recover(target)
+    assert (target / "quota.csv").read_text() == "earlier" and not backup.exists()
+    # With the results in place, a leftover backup is the finished replacement's: deleted.
+    backup.mkdir()
+    recover(target)
+    assert not backup.exists() and target.exists()
+    # And a run then replaces the results, leaving no owner file in them.
+    with staged_output(target, force=True) as stage:
+        (stage / "quota.csv").write_text("new")
+    assert sorted(p.name for p in target.iterdir()) == ["quota.csv"]
+    assert [p.name for p in tmp_path.iterdir()] == ["quota-2027"]

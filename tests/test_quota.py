@@ -10,7 +10,7 @@ import forecast
 from forecast.errors import InputError
 from forecast.policy import Policy
 from forecast.quota import recommend_quota
-from forecast.quota_backtest import scores, true_need, truncate
+from forecast.quota_backtest import backtest_quota, observed_need, scores, true_need, truncate
 from forecast.ranking import rank_demand
 from forecast.regions import region_codes
 from forecast.status_quo import last_year_quota, status_quo_quota
@@ -157,3 +157,19 @@ def test_true_need_is_put_on_the_units_the_forecast_was_made_on():
         merged = then[codes.index(parent)]
         parts = current[codes.index(parent)] + current[codes.index(child)]
         assert (merged <= parts + 1e-9).all()
+
+
+def test_backtest_without_a_truth_scores_against_the_need_observed_afterwards(sample):
+    policy = Policy()
+    need = observed_need(sample, 2024, policy)
+    assert need.shape == (2100,) and (need >= 0).all() and need.sum() > 0
+    # The observed balance of a year needs only the data up to it.
+    np.testing.assert_allclose(observed_need(truncate(sample, 2024), 2024, policy), need)
+    result = backtest_quota(sample, None, [2023], policy=policy)
+    assert result.basis == "observed" and "observed afterwards" in result.definition
+    assert list(result.by_origin["rule"]) == ["recommendation", "status_quo", "last_year_need"]
+    assert result.by_origin["need"].iloc[0] == pytest.approx(need.sum())
+    last = result.by_origin.set_index("rule").loc["last_year_need", "quota"]
+    assert last == pytest.approx(observed_need(sample, 2023, policy).sum())
+    with pytest.raises(InputError, match="not observed yet"):
+        backtest_quota(sample, None, [2024], policy=policy)
