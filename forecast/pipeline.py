@@ -222,31 +222,6 @@ def _run_info(data: Dataset, forecast: ShortageForecast, quota: pd.DataFrame, po
     }
 
 
-def summary_table(quota: pd.DataFrame, info: dict, rows: int = 10) -> str:
-    """A plain-text summary for the terminal."""
-    totals = info["totals"]
-    lines = []
-    if info["data"]["synthetic_sample"]:
-        lines.append("NOTE: " + NOTICE)
-    lines.append(f"Foreign-labour quota proposal for {info['year']} (data to {info['origin']})")
-    lines.append(f"  recommended quota   {totals['quota']:>10,}   (low {totals['quota_low']:,}, "
-                 f"high {totals['quota_high']:,})")
-    lines.append(f"  national ceiling    {totals['cap']:>10,}   "
-                 f"({info['policy']['cap_percent_of_labour_force']}% of a labour force of "
-                 f"{totals['labour_force']:,}){'  BINDING' if totals['cap_binding'] else ''}")
-    by_line = (quota.groupby(["region_name", "sector_name"], as_index=False)["quota"].sum()
-               .sort_values(["quota", "region_name", "sector_name"], ascending=[False, True, True])
-               .head(rows))
-    if len(by_line) and by_line["quota"].iloc[0] > 0:
-        width = max(len(r) for r in by_line["region_name"])
-        lines.append("")
-        lines.append(f"  {'region':<{width}}  {'sector':<40}  {'quota':>7}")
-        for row in by_line.itertuples(index=False):
-            if row.quota > 0:
-                lines.append(f"  {row.region_name:<{width}}  {row.sector_name[:40]:<40}  {row.quota:>7,}")
-    return "\n".join(lines)
-
-
 def _write_deliverables(stage: Path, data: Dataset, run: QuotaRun, lang: str,
                         progress: Callable[[str], None] | None) -> None:
     """Write ``quota.xlsx`` and ``report.html`` of ``run`` into ``stage``, from one set of figures."""
