@@ -40,6 +40,9 @@ class AutoForecaster(BaseForecaster):
     - ``"series"`` picks the best-scoring candidate;
     - ``"global"`` picks the candidate best over all series.
 
+    A candidate that does not apply to a series takes no part in its choice or combination:
+    log models (:class:`LogTransformed`) need every value positive.
+
     Prediction intervals are conformal: per horizon, quantiles of the absolute scaled
     back-test errors of the final forecasts, pooled over series, times each series' scale,
     so an 80% interval covers about 80% out of sample.
@@ -151,6 +154,10 @@ class AutoForecaster(BaseForecaster):
         shrunk = (sums + PRIOR_WEIGHT * pooled[:, None]) / (counts + PRIOR_WEIGHT)
         shrunk[:, counts == 0] = pooled[:, None]
         shrunk = np.where(np.isfinite(shrunk), shrunk, np.inf)
+        # A candidate that does not apply to a series (a log model on a series with zeros or
+        # negatives) takes no part in it, rather than standing in for another candidate.
+        applies = np.stack([_applicable(model, panel) for model in base.values()])
+        shrunk = np.where(applies, shrunk, np.inf)
 
         weights = np.zeros((len(names), n))
         if self.selection == "combine":
@@ -218,6 +225,12 @@ class AutoForecaster(BaseForecaster):
     def _predict_arrays(self, h: int, levels: list[float]):
         mean, _ = self._forecast(h)
         return mean, self.conformal_.bounds(mean, self.scale_, levels)
+
+
+def _applicable(model, panel: Panel) -> np.ndarray:
+    """Which series ``model`` can forecast as itself (all, unless the model says otherwise)."""
+    check = getattr(model, "applicable", None)
+    return np.ones(panel.n_series, dtype=bool) if check is None else np.asarray(check(panel), dtype=bool)
 
 
 def _scale(error: np.ndarray, window) -> np.ndarray:

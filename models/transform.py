@@ -84,10 +84,15 @@ class LogTransformed(VectorizedForecaster):
                 chain.append(fallback)
         return chain
 
+    def applicable(self, panel: Panel) -> np.ndarray:
+        """Series the model forecasts on the log scale: those with every value positive."""
+        values = panel.values
+        return np.where(np.isnan(values), True, values > 0).all(axis=1)
+
     def _fit_arrays(self, panel: Panel) -> np.ndarray:
         values = panel.values
         observed = ~np.isnan(values)
-        positive = np.where(observed, values > 0, True).all(axis=1)
+        positive = self.applicable(panel)
         logged = np.log(np.where(observed & (values > 0), values, 1.0))
         logged[~observed] = np.nan
         self.inner_ = clone(self._inner_template())

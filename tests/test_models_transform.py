@@ -61,3 +61,17 @@ def test_log_models_are_registered_and_named():
 def test_only_vectorized_models_can_be_wrapped(bad):
     with pytest.raises(ValueError, match="vectorized model"):
         LogTransformed(bad).fit(geometric_panel())
+
+
+def test_auto_forecaster_leaves_log_models_out_of_series_they_do_not_apply_to():
+    df = pd.concat([geometric_panel(),
+                    pd.DataFrame({"unique_id": "net", "ds": np.arange(2000, 2012),
+                                  "y": [3.0, -2.0, 1.0, 4.0, -1.0, 2.0, 5.0, 0.0, 3.0, 6.0, 2.0, 4.0]})],
+                   ignore_index=True)
+    model = AutoForecaster(h=2, n_windows=2).fit(df)
+    chosen = model.selected_.set_index("unique_id")["model"]
+    assert "log" not in chosen["net"] and "log_drift" in chosen["up"]
+    names = model.candidate_names_
+    net = list(model.selected_["unique_id"]).index("net")
+    assert model.weights_[[names.index("log_theta"), names.index("log_drift")], net].sum() == 0
+    assert model.fallbacks_.empty
