@@ -20,7 +20,7 @@ from forecast.i18n import LANGUAGES
 EXAMPLES = {
     "quota": """examples:
   labor-forecast quota --year 2027                      # on the embedded sample
-  labor-forecast quota --year 2027 --lang ru            # workbook and report in Russian
+  labor-forecast quota --year 2027 --lang ru            # summary, workbook and report in Russian
   labor-forecast quota --year 2027 --data ./data --out ./proposal-2027
   labor-forecast quota --year 2027 --policy my-policy.toml --scenario emigration_shock
   labor-forecast quota --year 2027 --compare all --lang kk --quiet
@@ -121,7 +121,8 @@ def _data_option(parser: argparse.ArgumentParser) -> None:
 
 def _output_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--lang", choices=LANGUAGES, default="en",
-                        help="language of the workbook and report labels (default en)")
+                        help="language of the workbook and report labels and of the quota "
+                             "summary (default en)")
     loudness = parser.add_mutually_exclusive_group()
     loudness.add_argument("--quiet", "-q", action="store_true", help="print nothing but errors")
     loudness.add_argument("--verbose", "-v", action="store_true",
@@ -245,7 +246,7 @@ def _quota(args: argparse.Namespace) -> int:
     console.detail(f"models chosen: {info['models']['chosen']}")
     for warning in info["warnings"]:
         console.detail(f"warning: {warning}")
-    console.say(quota_summary(result, console))
+    console.say(quota_summary(result, console, lang=args.lang))
     console.say(f"\nwrote {out}/quota.csv, quota.xlsx, report.html, run.json")
     return 0
 
@@ -259,54 +260,69 @@ def _first_step_done(steps: _Steps):
     return progress
 
 
-def quota_summary(result, console: _Console | None = None, rows: int = 10) -> str:
-    """The terminal summary of a quota run: headline figures, regions and the largest lines."""
+def quota_summary(result, console: _Console | None = None, rows: int = 10, lang: str = "en") -> str:
+    """The terminal summary of a quota run, in ``lang``: headline figures, regions, largest lines."""
+    import pandas as pd
+
+    from forecast.i18n import Labels
+
+    t = Labels(lang)
     bold = console.bold if console else (lambda text: text)
     warn = console.warn if console else (lambda text: text)
     info, quota = result.run_info, result.quota
     totals = info["totals"]
     lines = []
     if info["data"]["synthetic_sample"]:
-        lines.append(warn("NOTE: synthetic sample data, not official statistics."))
+        lines.append(warn(t("summary.synthetic")))
     scenario = info.get("scenario", {}).get("name", "baseline")
-    lines.append(bold(f"Foreign-labour quota proposal for {info['year']}") +
-                 f" (data to {info['origin']}" + (f", scenario {scenario})" if scenario != "baseline" else ")"))
-    lines.append(f"  recommended quota  {totals['quota']:>10,}   range {totals['quota_low']:,} to "
-                 f"{totals['quota_high']:,}")
-    lines.append(f"  national ceiling   {totals['cap']:>10,}   "
-                 f"{info['policy']['cap_percent_of_labour_force']}% of a labour force of "
-                 f"{totals['labour_force']:,}" + (warn("  (binding)") if totals["cap_binding"] else ""))
+    context = t("summary.data_to", origin=info["origin"])
+    if scenario != "baseline":
+        context += ", " + t("summary.scenario", name=scenario)
+    lines.append(bold(t("summary.title", year=info["year"])) + f" ({context})")
+    labels = {key: t(f"summary.{key}") for key in ("recommended", "ceiling", "status_quo")}
+    width = max(len(text) for text in labels.values())
+    lines.append(f"  {labels['recommended']:<{width}}  {t.integer(totals['quota']):>10}   "
+                 + t("summary.range", low=t.integer(totals["quota_low"]),
+                     high=t.integer(totals["quota_high"])))
+    lines.append(f"  {labels['ceiling']:<{width}}  {t.integer(totals['cap']):>10}   "
+                 + t("summary.ceiling_detail",
+                     percent=t.number(info["policy"]["cap_percent_of_labour_force"], 2),
+                     labour_force=t.integer(totals["labour_force"]))
+                 + (warn("  " + t("summary.binding")) if totals["cap_binding"] else ""))
     if "status_quo" in quota:
-        lines.append(f"  status-quo rule    {int(quota['status_quo'].sum()):>10,}")
+        lines.append(f"  {labels['status_quo']:<{width}}  {t.integer(quota['status_quo'].sum()):>10}")
     backtest = info.get("quota_backtest")
     if backtest:
         errors = {row["rule"]: row["allocation_error"] for row in backtest["pooled"]}
         years = [row["year"] for row in backtest["by_year"]]
         span = min(years) if min(years) == max(years) else f"{min(years)}-{max(years)}"
-        lines.append(f"  back-test {span}: allocation error "
-                     f"{errors['recommendation']:.2f} (recommendation) against "
-                     f"{errors['status_quo']:.2f} (status-quo rule), need observed afterwards")
+        lines.append("  " + t("summary.backtest", years=span,
+                              recommendation=t.number(errors["recommendation"], 2),
+                              status_quo=t.number(errors["status_quo"], 2)))
     columns = ["quota", "quota_low", "quota_high"] + (["status_quo"] if "status_quo" in quota else [])
-    regions = (quota.groupby(["region", "region_name"], as_index=False)[columns].sum()
+    regions = (quota.groupby("region", as_index=False)[columns].sum()
                .sort_values(["quota", "region"], ascending=[False, True]))
-    lines += ["", bold("By region")] + _text_table(regions.drop(columns="region"), rows)
-    by_line = (quota.groupby(["region_name", "sector_name"], as_index=False)["quota"].sum()
-               .sort_values(["quota", "region_name", "sector_name"], ascending=[False, True, True]))
+    regions.insert(1, "region_name", regions["region"].map(t.region))
+    lines += ["", bold(t("summary.by_region"))] + _text_table(regions.drop(columns="region"), rows, t)
+    by_line = (quota.groupby(["region", "sector"], as_index=False)["quota"].sum()
+               .sort_values(["quota", "region", "sector"], ascending=[False, True, True]))
     by_line = by_line[by_line["quota"] > 0].head(rows)
     if len(by_line):
-        lines += ["", bold(f"Largest lines (region x sector, top {len(by_line)})")]
-        by_line = by_line.assign(sector_name=by_line["sector_name"].str.slice(0, 44))
-        lines += _text_table(by_line, None)
+        lines += ["", bold(t("summary.largest", n=len(by_line)))]
+        by_line = pd.DataFrame({"region_name": by_line["region"].map(t.region),
+                                "sector_name": by_line["sector"].map(t.sector).str.slice(0, 44),
+                                "quota": by_line["quota"]})
+        lines += _text_table(by_line, None, t)
     return "\n".join(lines)
 
 
-def _text_table(frame, rows: int | None) -> list[str]:
-    """Plain aligned columns: text left, numbers right, thousands separated."""
+def _text_table(frame, rows: int | None, labels) -> list[str]:
+    """Plain aligned columns: text left, numbers right, in the language's number notation."""
     shown = frame if rows is None else frame.head(rows)
-    headers = [c.replace("_name", "").replace("_", " ") for c in shown.columns]
-    cells = [[f"{v:,}" if isinstance(v, (int,)) or hasattr(v, "dtype") and v.dtype.kind in "iu" else str(v)
-              for v in record] for record in shown.itertuples(index=False)]
+    headers = [labels.column(c) for c in shown.columns]
     numeric = [shown[c].dtype.kind in "iuf" for c in shown.columns]
+    cells = [[labels.integer(v) if num else str(v) for v, num in zip(record, numeric)]
+             for record in shown.itertuples(index=False)]
     widths = [max([len(h)] + [len(row[k]) for row in cells]) for k, h in enumerate(headers)]
 
     def line(values):
@@ -316,7 +332,7 @@ def _text_table(frame, rows: int | None) -> list[str]:
     out = [line(headers), "  " + "  ".join("-" * w for w in widths)]
     out += [line(row) for row in cells]
     if rows is not None and len(frame) > rows:
-        out.append(f"  ... and {len(frame) - rows} more (all in quota.xlsx)")
+        out.append("  " + labels("summary.more", n=len(frame) - rows))
     return out
 
 
@@ -396,7 +412,9 @@ def _backtest(args: argparse.Namespace) -> int:
     shown = metrics[["step", "mase", "smape", "coverage_80", "coverage_95", "n"]].copy()
     for column in ("mase", "smape", "coverage_80", "coverage_95"):
         shown[column] = shown[column].map(lambda v: f"{v:.3f}")
-    for line in _text_table(shown, None):
+    from forecast.i18n import Labels
+
+    for line in _text_table(shown, None, Labels("en")):
         console.say(line)
     console.say(f"\nwrote {out}/backtest.csv, metrics.csv, backtest.html")
     return 0

@@ -30,10 +30,28 @@ def test_quota_writes_the_four_files_and_a_summary(quota_run):
     assert status == 0
     assert sorted(p.name for p in out.iterdir()) == ["quota.csv", "quota.xlsx", "report.html", "run.json"]
     quota = pd.read_csv(out / "quota.csv")
-    assert f"recommended quota  {quota['quota'].sum():>10,}" in printed
-    assert "By region" in printed and "region" in printed
-    assert "synthetic sample data" in printed
+    # The summary speaks the language asked for, numbers in its notation.
+    total = f"{quota['quota'].sum():,}".replace(",", "\u00a0")
+    assert f"рекомендуемая квота  {total:>10}" in printed
+    assert "По регионам" in printed and "Туркестанская область" in printed
+    assert "синтетические данные" in printed
     assert '<html lang="ru">' in (out / "report.html").read_text(encoding="utf-8")
+
+
+def test_summary_in_english_from_the_written_files(quota_run):
+    from types import SimpleNamespace
+
+    from forecast.cli import quota_summary
+
+    out = quota_run[2]
+    result = SimpleNamespace(run_info=json.loads((out / "run.json").read_text()),
+                             quota=pd.read_csv(out / "quota.csv"))
+    text = quota_summary(result, lang="en", rows=3)
+    total = result.quota["quota"].sum()
+    assert f"recommended quota  {total:>10,}" in text
+    assert "By region" in text and "Turkestan Region" in text and "... and 17 more" in text
+    assert "NOTE: synthetic sample data, not official statistics." in text
+    assert "back-test 2024: allocation error" in text
 
 
 def test_output_off_a_terminal_has_no_colour_or_progress_bar(quota_run):
@@ -89,7 +107,7 @@ def test_quota_backtest_reaches_the_summary_run_json_report_and_workbook(quota_r
     from openpyxl import load_workbook
 
     status, printed, out = quota_run
-    assert "back-test 2024: allocation error" in printed
+    assert "ретроспективная проверка 2024: ошибка распределения" in printed
     backtest = json.loads((out / "run.json").read_text())["quota_backtest"]
     assert backtest["basis"] == "observed" and backtest["origins"] == [2023]
     rules = [row["rule"] for row in backtest["by_year"]]
