@@ -214,8 +214,10 @@ def _localise(frame: pd.DataFrame, labels: Labels) -> pd.DataFrame:
         out.insert(out.columns.get_loc("category") + 1, "category_name", names)
     if "skill" in out:
         out["skill"] = out["skill"].map(labels.skill)
-    if "rule" in out:
-        out["rule"] = out["rule"].map(lambda rule: labels(f"rule.{rule}") if labels.has(f"rule.{rule}") else rule)
+    for column, prefix in (("rule", "rule"), ("indicator", "indicator"), ("unit", "unit")):
+        if column in out:
+            out[column] = out[column].map(
+                lambda value, p=prefix: labels(f"{p}.{value}") if labels.has(f"{p}.{value}") else value)
     if "tier" in out:
         out["tier"] = out["tier"].map(labels.tier)
     return out

@@ -85,6 +85,10 @@ def _cell(value: object, labels: Labels) -> tuple[str, bool]:
     return str(value), False
 
 
+# Columns holding calendar years, written without a thousands separator.
+YEAR_COLUMNS = ("year", "ds", "cutoff", "origin")
+
+
 def table_html(frame: pd.DataFrame, labels: Labels, *, total: dict | None = None,
                limit: int | None = TABLE_ROWS, css_id: str | None = None) -> str:
     """A table with translated headings, numbers in the language's notation and an optional totals
@@ -97,8 +101,10 @@ def table_html(frame: pd.DataFrame, labels: Labels, *, total: dict | None = None
     rows = []
     for record in shown.itertuples(index=False):
         cells = []
-        for value in record:
+        for column, value in zip(frame.columns, record):
             text, is_number = _cell(value, labels)
+            if column in YEAR_COLUMNS and is_number and text != "-":
+                text = str(int(value))  # a year is a label: no thousands separator
             cells.append(f'<td class="{"n" if is_number else ""}">{_esc(text)}</td>')
         rows.append("<tr>" + "".join(cells) + "</tr>")
     if total is not None:

@@ -115,6 +115,9 @@ def test_quota_backtest_reaches_the_summary_run_json_report_and_workbook(quota_r
     assert {row["year"] for row in backtest["by_year"]} == {"2024"}
     page = (out / "report.html").read_text(encoding="utf-8")
     assert "По годам квоты" in page and "действующее правило" in page
+    # Indicator names and units are translated, and years carry no thousands separator.
+    assert "использование квоты" in page and "quota_utilisation" not in page
+    assert "2\u00a0014" not in page and '<td class="n">2014</td>' in page
     cells = [c.value for row in load_workbook(out / "quota.xlsx").worksheets for r in row.iter_rows()
              for c in r]
     assert "ошибка распределения" in cells and "рекомендация" in cells

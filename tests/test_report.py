@@ -85,3 +85,14 @@ def test_no_banner_without_synthetic_data(job):
     run = QuotaRun(result.forecast, result.quota, info, None, result.ranking)
     html = render_report(planner_content(data, run, "ru", backtest_windows=0))
     assert 'id="synthetic-banner"' not in html
+
+
+@pytest.mark.parametrize("lang, grouped", [("en", "2,014"), ("ru", "2\u00a0014")])
+def test_years_are_labels_and_other_numbers_are_grouped(lang, grouped):
+    import pandas as pd
+
+    from forecast.report import table_html
+
+    html = table_html(pd.DataFrame({"year": [2014], "value": [2014]}), Labels(lang))
+    assert '<td class="n">2014</td>' in html
+    assert f'<td class="n">{grouped}</td>' in html
