@@ -1,10 +1,14 @@
-"""Process helpers shared by the benchmarks: pinning to the target's cores, peak memory."""
+"""Helpers shared by the benchmarks: pinning to the target's cores, peak memory, saving results."""
 
 from __future__ import annotations
 
+import json
 import os
 import platform
 import resource
+from pathlib import Path
+
+RESULTS_DIR = Path(__file__).resolve().parent / "results"
 
 
 def pin_to_cores(cores: int) -> int:
@@ -21,3 +25,10 @@ def peak_rss_mb() -> float:
     # ru_maxrss is in kilobytes on Linux and bytes on macOS.
     scale = 1024 * 1024 if platform.system() == "Darwin" else 1024
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / scale
+
+
+def save_json(path: Path, payload: dict) -> Path:
+    """Write ``payload`` as indented JSON to ``path``, creating its folder; return the path."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(payload, indent=2, default=str) + "\n", encoding="utf-8")
+    return path

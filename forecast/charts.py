@@ -69,6 +69,21 @@ def _range(frame) -> np.ndarray:
     return np.vstack([below.to_numpy(float), above.to_numpy(float)])
 
 
+def _quota_bars(axis, frame, y, t, *, height: float, elinewidth: float, capsize: float) -> None:
+    """Horizontal quota bars at ``y`` with error bars to the low and high variants."""
+    axis.barh(y, frame["quota"], height=height, color=QUOTA, label=t("chart.quota"))
+    axis.errorbar(frame["quota"], y, xerr=_range(frame), fmt="none", ecolor=INK,
+                  elinewidth=elinewidth, capsize=capsize, label=t("chart.range"))
+
+
+def _persons_axis(axis, y, names, t) -> None:
+    """Names on the bars, persons on the x axis, the legend in the lower right."""
+    axis.set_yticks(y, names)
+    axis.set_xlabel(t("chart.persons"))
+    axis.xaxis.set_major_formatter(_thousands(t))
+    axis.legend(frameon=False, fontsize=8, loc="lower right")
+
+
 def fan_chart(content: PlannerContent) -> str:
     """Observed skilled demand and its forecast fan; observed vacancies and the shortage range."""
     t = content.labels
@@ -119,17 +134,11 @@ def sectors_chart(content: PlannerContent, top: int = 10) -> str:
         figure = _figure(10, 0.42 * len(frame) + 1.2)
         axis = figure.subplots()
         y = np.arange(len(frame))
-        axis.barh(y, frame["quota"], color=QUOTA, label=t("chart.quota"))
-        error = _range(frame)
-        axis.errorbar(frame["quota"], y, xerr=error, fmt="none", ecolor=INK, elinewidth=1, capsize=3,
-                      label=t("chart.range"))
+        _quota_bars(axis, frame, y, t, height=0.8, elinewidth=1, capsize=3)
         for position, value in zip(y, frame["quota"]):
             axis.annotate(t.integer(value), (value, position), xytext=(4, 4),
                           textcoords="offset points", fontsize=8, color=INK)
-        axis.set_yticks(y, names)
-        axis.set_xlabel(t("chart.persons"))
-        axis.xaxis.set_major_formatter(_thousands(t))
-        axis.legend(frameon=False, fontsize=8, loc="lower right")
+        _persons_axis(axis, y, names, t)
     return _svg(figure, "sectors")
 
 
@@ -178,18 +187,12 @@ def regions_chart(content: PlannerContent) -> str:
         y = np.arange(len(frame))
         has_status_quo = "status_quo" in frame and frame["status_quo"].notna().any()
         height = 0.4 if has_status_quo else 0.7
-        axis.barh(y + (height / 2 if has_status_quo else 0), frame["quota"], height=height,
-                  color=QUOTA, label=t("chart.quota"))
-        error = _range(frame)
-        axis.errorbar(frame["quota"], y + (height / 2 if has_status_quo else 0), xerr=error,
-                      fmt="none", ecolor=INK, elinewidth=0.8, capsize=2, label=t("chart.range"))
+        _quota_bars(axis, frame, y + (height / 2 if has_status_quo else 0), t, height=height,
+                    elinewidth=0.8, capsize=2)
         if has_status_quo:
             axis.barh(y - height / 2, frame["status_quo"].fillna(0), height=height, color=STATUS_QUO,
                       label=t("chart.status_quo"))
-        axis.set_yticks(y, [t.region_short(code) for code in frame["region"]])
-        axis.set_xlabel(t("chart.persons"))
-        axis.xaxis.set_major_formatter(_thousands(t))
-        axis.legend(frameon=False, fontsize=8, loc="lower right")
+        _persons_axis(axis, y, [t.region_short(code) for code in frame["region"]], t)
     return _svg(figure, "regions")
 
 

@@ -220,7 +220,8 @@ def onto_regions(frame: pd.DataFrame, present: set[str] | list[str], values: lis
         own parent) is present.
     """
     present = set(present)
-    parent_of = dict(zip(regions.boundary_changes()["child"], regions.boundary_changes()["parent"]))
+    changes = regions.boundary_changes()
+    parent_of = dict(zip(changes["child"], changes["parent"]))
     mapping = {}
     for code in frame["region"].unique():
         unit = code

@@ -33,12 +33,8 @@ from forecast.scenarios import SCENARIOS, compare_scenarios, get_scenario
 from forecast.status_quo import last_year_quota, status_quo_comparison
 from forecast.sample.generator import NOTICE
 from forecast.report import write_report
-from forecast.shortage import ShortageForecast, forecast_shortage
+from forecast.shortage import MIN_HISTORY, ShortageForecast
 from forecast.workbook import write_workbook
-
-
-# Years of data a back-test forecast needs before its origin (as the calibration windows do).
-MIN_BACKTEST_HISTORY = 8
 
 
 def package_version() -> str:
@@ -165,12 +161,12 @@ def backtest_origins(data: Dataset, years: int) -> list[int]:
         raise InputError(f"back-test years (--backtest) {years!r}: expected a whole number, 0 or more")
     if years == 0:
         return []
-    longest = data.last_year - data.first_year - MIN_BACKTEST_HISTORY
+    longest = data.last_year - data.first_year - MIN_HISTORY
     if years > longest:
         raise InputError(f"back-test years (--backtest) {years}: the data cover "
                          f"{data.first_year}-{data.last_year}, "
                          f"enough to back-test at most {max(longest, 0)} years (each forecast "
-                         f"needs {MIN_BACKTEST_HISTORY + 1} years of data before it)")
+                         f"needs {MIN_HISTORY + 1} years of data before it)")
     return list(range(data.last_year - years, data.last_year))
 
 

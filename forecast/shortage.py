@@ -39,6 +39,8 @@ TIERS = ("severe shortage", "shortage", "balance", "surplus")
 DRIVERS = ("expansion", "retirements", "deaths", "emigration", "graduates", "immigration",
            "internal_migration", "unemployed")
 MAX_HORIZON = 5
+# Fewest years of data a forecast is made from, in the calibration windows and quota back-tests.
+MIN_HISTORY = 8
 # Levels of the region x sector hierarchy forecast beside the cells and reconciled with them.
 AGGREGATE_LEVELS = ([], ["region"], ["sector"], ["region", "sector"])
 TOTAL_LABELS = {"region": "KZ", "sector": "TOTAL", "skill": "TOTAL"}
@@ -301,7 +303,7 @@ def _balance(tables: dict[str, pd.DataFrame], origin: int, year: int, demand: pd
 
 
 def calibration_origins(first_year: int, origin: int, horizon: int, n_windows: int,
-                        min_years: int = 8) -> list[int]:
+                        min_years: int = MIN_HISTORY) -> list[int]:
     """Past origins whose ``horizon``-year-ahead balance can be checked against what was observed:
     the latest ``n_windows`` of them, each with at least ``min_years`` years of data."""
     latest = origin - horizon

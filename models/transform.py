@@ -11,10 +11,9 @@ from __future__ import annotations
 import dataclasses
 
 import numpy as np
-from scipy import stats
 from sklearn.base import clone
 
-from .base import VectorizedForecaster
+from .base import VectorizedForecaster, normal_bounds
 from .panel import Panel
 
 NOT_POSITIVE = "not every value is positive, so it has no logarithm"
@@ -115,16 +114,11 @@ class LogTransformed(VectorizedForecaster):
 
     def _predict_arrays(self, h: int, levels: list[float]):
         mean, _ = self._forecast(h)
-        bounds = {}
-        for level in levels:
-            z = stats.norm.ppf(0.5 + level / 200.0)
-            low, high = np.empty_like(mean), np.empty_like(mean)
-            for rows, member in self.members_:
-                m, s = (member._log_forecast(h) if isinstance(member, LogTransformed)
-                        else member._forecast_arrays(h))
-                if isinstance(member, LogTransformed):
-                    low[rows], high[rows] = np.exp(m - z * s), np.exp(m + z * s)
-                else:
-                    low[rows], high[rows] = m - z * s, m + z * s
-            bounds[level] = (low, high)
+        bounds = {level: (np.empty_like(mean), np.empty_like(mean)) for level in levels}
+        for rows, member in self.members_:
+            logged = isinstance(member, LogTransformed)
+            m, s = member._log_forecast(h) if logged else member._forecast_arrays(h)
+            for level, (low, high) in normal_bounds(m, s, levels).items():
+                bounds[level][0][rows] = np.exp(low) if logged else low
+                bounds[level][1][rows] = np.exp(high) if logged else high
         return mean, bounds

@@ -13,7 +13,6 @@ writes them to ``benchmarks/results/features_speed.json`` (``features_speed_quic
 from __future__ import annotations
 
 import argparse
-import json
 import platform
 import statistics
 import time
@@ -23,10 +22,8 @@ import numpy as np
 import pandas as pd
 
 from benchmarks.features.synthetic import synthetic_tables
-from benchmarks._process import peak_rss_mb, pin_to_cores
+from benchmarks._process import RESULTS_DIR, peak_rss_mb, pin_to_cores, save_json
 from features import build_feature_matrix
-
-RESULTS_DIR = Path(__file__).resolve().parents[1] / "results"
 TARGET_SECONDS = 10.0
 
 
@@ -99,9 +96,7 @@ def main(argv: list[str] | None = None) -> dict:
           f"(inputs alone {result['peak_rss_mb_after_generation']:.0f} MB)")
     if result["meets_target"] is not None:
         print(f"  target < {TARGET_SECONDS:.0f} s: {'met' if result['meets_target'] else 'MISSED'}")
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
-    print(f"  written to {out}")
+    print(f"  written to {save_json(out, result)}")
     return result
 
 

@@ -25,7 +25,8 @@ import tempfile
 import time
 from pathlib import Path
 
-RESULTS_DIR = Path(__file__).resolve().parents[1] / "results"
+from benchmarks._process import RESULTS_DIR, save_json
+
 TARGET_SECONDS = 15.0
 
 
@@ -66,9 +67,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="2 runs instead of 5")
     args = parser.parse_args(argv)
     result = run(2 if args.quick else 5)
-    RESULTS_DIR.mkdir(parents=True, exist_ok=True)
-    name = "main_job_quick.json" if args.quick else "main_job.json"
-    (RESULTS_DIR / name).write_text(json.dumps(result, indent=2) + "\n")
+    save_json(RESULTS_DIR / ("main_job_quick.json" if args.quick else "main_job.json"), result)
     print(f"main job: median {result['median_seconds']:.2f} s over {result['repeats']} runs "
           f"({', '.join(f'{t:.2f}' for t in result['seconds'])}); target < {TARGET_SECONDS:.0f} s: "
           f"{'met' if result['meets_target'] else 'NOT met'}")

@@ -13,12 +13,12 @@ Target: an allocation error at least 50% lower than today's rule.
 from __future__ import annotations
 
 import argparse
-import json
 import time
 from datetime import datetime, timezone
 
 import forecast
-from benchmarks.models._common import RESULTS, machine_info, versions
+from benchmarks._process import RESULTS_DIR, save_json
+from benchmarks.models._common import machine_info, versions
 from forecast.policy import Policy
 from forecast.quota_backtest import backtest_quota
 
@@ -55,14 +55,13 @@ def main(argv: list[str] | None = None) -> dict:
         "machine": machine_info(), "versions": versions(),
     }
     name = "quota_backtest_quick.json" if args.quick else "quota_backtest.json"
-    RESULTS.mkdir(parents=True, exist_ok=True)
-    (RESULTS / name).write_text(json.dumps(payload, indent=2, default=str) + "\n", encoding="utf-8")
+    save_json(RESULTS_DIR / name, payload)
     print(result.by_origin.round(3).to_string(index=False))
     print()
     print(result.summary.round(3).to_string(index=False))
     print(f"\nallocation error reduction vs today's rule: {reduction:.1%} "
           f"(target {TARGET_REDUCTION:.0%}: {'met' if payload['target_met'] else 'NOT met'}); "
-          f"{seconds:.1f} s; wrote {RESULTS / name}")
+          f"{seconds:.1f} s; wrote {RESULTS_DIR / name}")
     return payload
 
 

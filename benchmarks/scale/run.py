@@ -30,9 +30,7 @@ import sys
 import time
 from pathlib import Path
 
-from benchmarks._process import peak_rss_mb, pin_to_cores
-
-RESULTS_DIR = Path(__file__).resolve().parents[1] / "results"
+from benchmarks._process import RESULTS_DIR, peak_rss_mb, pin_to_cores, save_json
 FULL_SIZES = (1_000, 10_000, 100_000)
 QUICK_SIZES = (1_000, 10_000)
 N_YEARS = 25
@@ -176,9 +174,7 @@ def main(argv: list[str] | None = None) -> dict:
               "machine": platform.machine(), "cpu_count": os.cpu_count()}
     # A quick smoke run must not overwrite the full-size measurement.
     out = args.out or RESULTS_DIR / ("scale_quick.json" if args.quick else "scale.json")
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
-    print(f"  written to {out}")
+    print(f"  written to {save_json(out, result)}")
     return result
 
 

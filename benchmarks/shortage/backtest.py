@@ -15,20 +15,17 @@ is scored by rolling-origin macro-F1 against the observed and the true next-year
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import platform
 import sys
 import time
-from pathlib import Path
 
+from benchmarks._process import RESULTS_DIR, save_json
 from forecast import load_sample, load_truth
 from forecast.conditions import current_conditions, tier_backtest
 from forecast.harmonize import harmonize_tables
 from forecast.shortage import Assumptions, classify_tiers
 from forecast.shortage_backtest import backtest_shortage, score_shortage_backtest
-
-RESULTS_DIR = Path(__file__).resolve().parents[1] / "results"
 
 
 def run(origins: list[int], horizons: list[int], tier_origins: list[int]) -> dict:
@@ -86,16 +83,14 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.reconciliation:
         result = compare_reconciliation(list(range(2014, 2020)), [1, 3, 4])
-        RESULTS_DIR.mkdir(parents=True, exist_ok=True)
-        (RESULTS_DIR / "shortage_reconciliation.json").write_text(json.dumps(result, indent=2) + "\n")
+        save_json(RESULTS_DIR / "shortage_reconciliation.json", result)
         return 0
     if args.quick:
         result = run([2016, 2019], [1, 3], [2018, 2022])
     else:
         result = run(list(range(2014, 2020)), [1, 2, 3, 4, 5], [2014, 2016, 2018, 2020, 2022])
-    RESULTS_DIR.mkdir(parents=True, exist_ok=True)
-    name = "shortage_backtest_quick.json" if args.quick else "shortage_backtest.json"
-    (RESULTS_DIR / name).write_text(json.dumps(result, indent=2) + "\n")
+    save_json(RESULTS_DIR / ("shortage_backtest_quick.json" if args.quick else "shortage_backtest.json"),
+              result)
     table = [row for row in result["scores"] if row["origin"] == "all"]
     print(f"{'horizon':<40} {'MAE':>8} {'naive':>8} {'vs naive':>9} {'vs obs.':>8} {'cov80':>6} {'cov90':>6}")
     for row in table:
