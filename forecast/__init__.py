@@ -1,51 +1,71 @@
 """The application: data in, shortage forecast, quota proposal and reports out.
 
-Where each step lives:
+One package per stage, each saying in its docstring what enters and what leaves; a newcomer
+traces one quota line by reading them in order:
 
-- data enter in :mod:`forecast.loader` (:func:`load_data`; the contract of the tables is in
-  :mod:`forecast.schema`; region and sector classifications in :mod:`forecast.regions` and
-  :mod:`forecast.sectors`; statistical-office wide exports in :mod:`forecast.bns_import`) and are
-  put on one set of region boundaries by :mod:`forecast.harmonize`;
-- the embedded synthetic sample and its true shortages are in :mod:`forecast.sample`;
-- features are built by the ``features`` package and models fitted by the ``models`` package;
-- shortages are computed in :mod:`forecast.shortage` (:func:`forecast_shortage`: openings
-  against seekers, reconciled demand, calibrated quantiles, small cells), current conditions and
-  the next-year tier classifier in :mod:`forecast.conditions`, back-tests against a known truth in
-  :mod:`forecast.shortage_backtest`;
-- quotas in :mod:`forecast.quota` (:func:`recommend_quota`), with the policy in
-  :mod:`forecast.policy`, the constrained allocation in :mod:`forecast.allocation`, line
-  explanations in :mod:`forecast.explain`, today's rule in :mod:`forecast.status_quo`, the
-  ranking, scenarios, effectiveness indicators and quota back-test in :mod:`forecast.ranking`,
-  :mod:`forecast.scenarios`, :mod:`forecast.indicators` and :mod:`forecast.quota_backtest`;
-- :mod:`forecast.pipeline` runs the main job; the workbook, report and charts are written by
-  :mod:`forecast.deliverables`, :mod:`forecast.workbook`, :mod:`forecast.report` and
-  :mod:`forecast.charts` in the language of :mod:`forecast.i18n`, atomically through
-  :mod:`forecast.outputs`; :mod:`forecast.cli` is the ``labor-forecast`` command.
+1. :mod:`forecast.inputs`: data directories (or the embedded sample) in, a validated
+   :class:`Dataset` out;
+2. :mod:`forecast.shortage`: the series panel built once per run, features from the ``features``
+   package, models from the ``models`` package, the balance of openings and seekers per region x
+   sector x skill with calibrated quantiles (:func:`forecast_shortage`);
+3. :mod:`forecast.quota`: the policy's rules turn the shortage into quota lines per region x
+   sector x category, each explained (:func:`recommend_quota`);
+4. :mod:`forecast.deliverables`: the workbook, the report, the terminal summary, written
+   atomically;
+
+under one orchestration layer, :mod:`forecast.pipeline` (:func:`run_quota`, :func:`run_forecast`,
+:func:`run_backtest`), which :mod:`forecast.cli` (the ``labor-forecast`` command) calls.
+
+The names below are imported on first use, so that ``labor-forecast --help`` and the light
+commands start without loading the numerical stack.
 """
 
-from forecast.errors import DataValidationError, InputError, Problem
-from forecast.loader import Dataset, load_data
-from forecast.pipeline import run_quota
-from forecast.policy import load_policy
-from forecast.quota import Policy, recommend_quota
-from forecast.scenarios import SCENARIOS
-from forecast.sample import load_sample, load_truth
-from forecast.shortage import Assumptions, ShortageForecast, forecast_shortage
+from __future__ import annotations
 
-__all__ = [
-    "Assumptions",
-    "DataValidationError",
-    "Dataset",
-    "InputError",
-    "Policy",
-    "Problem",
-    "SCENARIOS",
-    "ShortageForecast",
-    "forecast_shortage",
-    "load_data",
-    "load_policy",
-    "load_sample",
-    "load_truth",
-    "recommend_quota",
-    "run_quota",
-]
+import importlib
+from importlib import metadata
+
+# Public name -> module that defines it.
+_EXPORTS = {
+    "Assumptions": "forecast.shortage",
+    "DataValidationError": "forecast.inputs.errors",
+    "Dataset": "forecast.inputs.loader",
+    "InputError": "forecast.inputs.errors",
+    "Policy": "forecast.quota",
+    "Problem": "forecast.inputs.errors",
+    "SCENARIOS": "forecast.quota",
+    "SeriesPanel": "forecast.shortage",
+    "ShortageForecast": "forecast.shortage",
+    "build_series_panel": "forecast.shortage",
+    "forecast_shortage": "forecast.shortage",
+    "load_data": "forecast.inputs.loader",
+    "load_policy": "forecast.quota",
+    "load_sample": "forecast.inputs.sample",
+    "load_truth": "forecast.inputs.sample",
+    "recommend_quota": "forecast.quota",
+    "run_backtest": "forecast.pipeline",
+    "run_forecast": "forecast.pipeline",
+    "run_quota": "forecast.pipeline",
+}
+
+__all__ = sorted([*_EXPORTS, "package_version"])
+
+
+def package_version() -> str:
+    """The installed version of the package (``0+unknown`` in a source tree)."""
+    try:
+        return metadata.version("labor-demand-forecast")
+    except metadata.PackageNotFoundError:  # running from a source tree
+        return "0+unknown"
+
+
+def __getattr__(name: str):
+    if name in _EXPORTS:
+        value = getattr(importlib.import_module(_EXPORTS[name]), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))

@@ -1,9 +1,12 @@
 """The ``labor-forecast`` command line.
 
+It only parses arguments, calls the orchestration layer (:mod:`forecast.pipeline`) and hands
+the result to the terminal renderer (:mod:`forecast.deliverables.console`).
+
 Exit status: 0 done, 2 bad input or bad usage (a message on stderr, no traceback), 1 an internal
-error. Progress bars and colour go to a terminal only: piped or logged output stays plain (and
-``NO_COLOR`` turns colour off everywhere). ``--quiet`` prints nothing but errors; ``--verbose``
-adds each step's time, the models chosen and the warnings.
+error. Progress bars and colour go to a terminal only (``NO_COLOR`` turns colour off).
+``--quiet`` prints nothing but errors; ``--verbose`` adds each step's time, the models chosen
+and the warnings.
 """
 
 from __future__ import annotations
@@ -11,11 +14,10 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-import time
 from pathlib import Path
 
-from forecast.errors import DataValidationError, InputError
-from forecast.i18n import LANGUAGES
+from forecast.inputs.errors import DataValidationError, InputError
+from forecast.deliverables import LANGUAGES
 
 EXAMPLES = {
     "quota": """examples:
@@ -129,74 +131,25 @@ def _output_options(parser: argparse.ArgumentParser) -> None:
                           help="also print each step's time, the models chosen and warnings")
 
 
+# Named here rather than read from forecast.quota.scenarios, so that --help starts without the
+# numerical stack; tests/pipeline/test_cli.py checks the two lists agree.
+SCENARIO_NAMES = ("baseline", "emigration_shock", "growth_slowdown", "pension_age_change",
+                  "skilled_inflow_2022")
+
+
 def _scenario_names() -> list[str]:
-    from forecast.scenarios import SCENARIOS
-
-    return sorted(SCENARIOS)
-
-
-class _Console:
-    """Where the command's messages go: colour and progress bars only on a terminal."""
-
-    def __init__(self, args: argparse.Namespace, stream=None):
-        self.stream = stream or sys.stdout
-        self.quiet = getattr(args, "quiet", False)
-        self.verbose = getattr(args, "verbose", False)
-        tty = hasattr(self.stream, "isatty") and self.stream.isatty()
-        self.colour = tty and "NO_COLOR" not in os.environ and os.environ.get("TERM") != "dumb"
-        self.bars = (not self.quiet) and sys.stderr.isatty()
-        self.started = time.perf_counter()
-
-    def say(self, text: str = "") -> None:
-        if not self.quiet:
-            print(text, file=self.stream)
-
-    def detail(self, text: str) -> None:
-        if self.verbose:
-            print(f"[{time.perf_counter() - self.started:6.1f}s] {text}", file=self.stream)
-
-    def bold(self, text: str) -> str:
-        return f"\033[1m{text}\033[0m" if self.colour else text
-
-    def warn(self, text: str) -> str:
-        return f"\033[33m{text}\033[0m" if self.colour else text
-
-    def steps(self, names: list[str], first: str):
-        """A progress bar over ``names``; the callable it returns marks a step done."""
-        return _Steps(self, names, first)
-
-
-class _Steps:
-    def __init__(self, console: _Console, names: list[str], first: str):
-        from tqdm import tqdm
-
-        self.console, self.names = console, names
-        self.bar = tqdm(total=len(names), desc=first, disable=not console.bars, leave=False,
-                        file=sys.stderr, bar_format="{desc:<28} {bar} {n_fmt}/{total_fmt} {elapsed}")
-        self.done = 0
-
-    def __call__(self, name: str) -> None:
-        self.console.detail(f"{name} done")
-        if name in self.names:
-            position = self.names.index(name) + 1
-            self.bar.update(position - self.done)
-            self.done = position
-            if position < len(self.names):
-                self.bar.set_description_str(self.names[position])
-
-    def close(self) -> None:
-        self.bar.close()
+    return sorted(SCENARIO_NAMES)
 
 
 def _version() -> str:
-    from forecast.pipeline import package_version
+    from forecast import package_version
 
     return package_version()
 
 
 def _dataset(path: Path | None):
-    from forecast.loader import load_data
-    from forecast.sample import load_sample
+    from forecast.inputs.loader import load_data
+    from forecast.inputs.sample import load_sample
 
     return load_sample() if path is None else load_data(path)
 
@@ -225,10 +178,17 @@ def _refuse_existing(out: Path, force: bool) -> None:
                          "another with --out")
 
 
+def _console(args: argparse.Namespace):
+    from forecast.deliverables.console import Console
+
+    return Console(quiet=getattr(args, "quiet", False), verbose=getattr(args, "verbose", False))
+
+
 def _quota(args: argparse.Namespace) -> int:
+    from forecast.deliverables.console import quota_summary
     from forecast.pipeline import run_quota
 
-    console = _Console(args)
+    console = _console(args)
     out = args.out or Path(f"quota-{args.year}")
     _refuse_existing(out, args.force)
     data = _dataset(args.data)
@@ -251,7 +211,7 @@ def _quota(args: argparse.Namespace) -> int:
     return 0
 
 
-def _first_step_done(steps: _Steps):
+def _first_step_done(steps):
     """Report the forecast-and-quota step done when the first writing step reports."""
     def progress(name: str) -> None:
         if steps.done == 0:
@@ -260,168 +220,51 @@ def _first_step_done(steps: _Steps):
     return progress
 
 
-def quota_summary(result, console: _Console | None = None, rows: int = 10, lang: str = "en") -> str:
-    """The terminal summary of a quota run, in ``lang``: headline figures, regions, largest lines."""
-    import pandas as pd
-
-    from forecast.i18n import Labels
-
-    t = Labels(lang)
-    bold = console.bold if console else (lambda text: text)
-    warn = console.warn if console else (lambda text: text)
-    info, quota = result.run_info, result.quota
-    totals = info["totals"]
-    lines = []
-    if info["data"]["synthetic_sample"]:
-        lines.append(warn(t("summary.synthetic")))
-    scenario = info.get("scenario", {}).get("name", "baseline")
-    context = t("summary.data_to", origin=info["origin"])
-    if scenario != "baseline":
-        context += ", " + t("summary.scenario", name=scenario)
-    lines.append(bold(t("summary.title", year=info["year"])) + f" ({context})")
-    labels = {key: t(f"summary.{key}") for key in ("recommended", "ceiling", "status_quo")}
-    width = max(len(text) for text in labels.values())
-    lines.append(f"  {labels['recommended']:<{width}}  {t.integer(totals['quota']):>10}   "
-                 + t("summary.range", low=t.integer(totals["quota_low"]),
-                     high=t.integer(totals["quota_high"])))
-    lines.append(f"  {labels['ceiling']:<{width}}  {t.integer(totals['cap']):>10}   "
-                 + t("summary.ceiling_detail",
-                     percent=t.number(info["policy"]["cap_percent_of_labour_force"], 2),
-                     labour_force=t.integer(totals["labour_force"]))
-                 + (warn("  " + t("summary.binding")) if totals["cap_binding"] else ""))
-    if "status_quo" in quota:
-        lines.append(f"  {labels['status_quo']:<{width}}  {t.integer(quota['status_quo'].sum()):>10}")
-    backtest = info.get("quota_backtest")
-    if backtest:
-        errors = {row["rule"]: row["allocation_error"] for row in backtest["pooled"]}
-        years = [row["year"] for row in backtest["by_year"]]
-        span = min(years) if min(years) == max(years) else f"{min(years)}-{max(years)}"
-        lines.append("  " + t("summary.backtest", years=span,
-                              recommendation=t.number(errors["recommendation"], 2),
-                              status_quo=t.number(errors["status_quo"], 2)))
-    columns = ["quota", "quota_low", "quota_high"] + (["status_quo"] if "status_quo" in quota else [])
-    regions = (quota.groupby("region", as_index=False)[columns].sum()
-               .sort_values(["quota", "region"], ascending=[False, True]))
-    regions.insert(1, "region_name", regions["region"].map(t.region))
-    lines += ["", bold(t("summary.by_region"))] + _text_table(regions.drop(columns="region"), rows, t)
-    by_line = (quota.groupby(["region", "sector"], as_index=False)["quota"].sum()
-               .sort_values(["quota", "region", "sector"], ascending=[False, True, True]))
-    by_line = by_line[by_line["quota"] > 0].head(rows)
-    if len(by_line):
-        lines += ["", bold(t("summary.largest", n=len(by_line)))]
-        by_line = pd.DataFrame({"region_name": by_line["region"].map(t.region),
-                                "sector_name": by_line["sector"].map(t.sector).str.slice(0, 44),
-                                "quota": by_line["quota"]})
-        lines += _text_table(by_line, None, t)
-    return "\n".join(lines)
-
-
-def _text_table(frame, rows: int | None, labels) -> list[str]:
-    """Plain aligned columns: text left, numbers right, in the language's number notation."""
-    shown = frame if rows is None else frame.head(rows)
-    headers = [labels.column(c) for c in shown.columns]
-    numeric = [shown[c].dtype.kind in "iuf" for c in shown.columns]
-    cells = [[labels.integer(v) if num else str(v) for v, num in zip(record, numeric)]
-             for record in shown.itertuples(index=False)]
-    widths = [max([len(h)] + [len(row[k]) for row in cells]) for k, h in enumerate(headers)]
-
-    def line(values):
-        return "  " + "  ".join(v.rjust(w) if num else v.ljust(w)
-                                for v, w, num in zip(values, widths, numeric)).rstrip()
-
-    out = [line(headers), "  " + "  ".join("-" * w for w in widths)]
-    out += [line(row) for row in cells]
-    if rows is not None and len(frame) > rows:
-        out.append("  " + labels("summary.more", n=len(frame) - rows))
-    return out
-
-
 def _forecast(args: argparse.Namespace) -> int:
-    from forecast.outputs import staged_output, write_json
-    from forecast.report import forecast_page
-    from forecast.parallel import parallel_backend
-    from forecast.shortage import forecast_shortage
+    from forecast.deliverables.console import forecast_summary
+    from forecast.pipeline import run_forecast
 
-    console = _Console(args)
+    console = _console(args)
     out = args.out or Path(f"shortage-{args.year}")
     _refuse_existing(out, args.force)
     data = _dataset(args.data)
     steps = console.steps(["forecast", "files"], "forecasting shortages")
     try:
-        with parallel_backend(args.scheduler, args.n_jobs) as (backend, workers):
-            result = forecast_shortage(data, args.year, n_jobs=workers, backend=backend,
-                                       random_state=args.seed)
-        steps("forecast")
-        with staged_output(out, force=args.force) as stage:
-            result.table.to_csv(stage / "shortage.csv", index=False, lineterminator="\n")
-            (stage / "shortage.html").write_text(forecast_page(result, data.is_synthetic, args.lang),
-                                                 encoding="utf-8")
-            write_json(stage / "run.json", {"year": result.year, "origin": result.origin,
-                                            "models": result.models, "data_sha256": dict(data.sha256),
-                                            "synthetic_sample": data.is_synthetic})
+        result = run_forecast(data, args.year, out=out, force=args.force, seed=args.seed,
+                              n_jobs=args.n_jobs, scheduler=args.scheduler, lang=args.lang)
         steps("files")
     finally:
         steps.close()
-    console.detail(f"models chosen: {result.models}")
-    tiers = result.table["tier"].value_counts()
-    if data.is_synthetic:
-        console.say(console.warn("NOTE: synthetic sample data, not official statistics."))
-    console.say(console.bold(f"Shortage forecast for {result.year}") +
-                f" (data to {result.origin}): {len(result.table):,} region x sector x skill cells")
-    for tier in ("severe shortage", "shortage", "balance", "surplus"):
-        console.say(f"  {tier:<16} {int(tiers.get(tier, 0)):>6,}")
+    console.detail(f"models chosen: {result.forecast.models}")
+    console.say(forecast_summary(result, console))
     console.say(f"\nwrote {out}/shortage.csv, shortage.html, run.json")
     return 0
 
 
 def _backtest(args: argparse.Namespace) -> int:
-    from forecast.harmonize import harmonize_tables
-    from forecast.outputs import staged_output
-    from forecast.report import backtest_page
-    from forecast.shortage import _series_panel
-    from models import AutoForecaster, cross_validation, evaluate
+    from forecast.deliverables.console import backtest_summary
+    from forecast.pipeline import run_backtest
 
     if args.h < 1 or args.windows < 1:
         raise InputError("--h and --windows must be at least 1")
-    console = _Console(args)
+    console = _console(args)
     out = args.out or Path("backtest")
     _refuse_existing(out, args.force)
     data = _dataset(args.data)
-    panel = _series_panel(harmonize_tables(dict(data.tables)))
-    panel = panel[panel["unique_id"].str.startswith("demand|")]
     steps = console.steps(["back-test", "files"], "re-forecasting the past")
     try:
-        try:
-            cv = cross_validation(AutoForecaster(h=args.h), panel, h=args.h, n_windows=args.windows,
-                                  level=[80, 95])
-        except ValueError as exc:  # too few years for the origins asked for
-            raise InputError(f"--h {args.h} --windows {args.windows}: {exc}") from None
-        metrics = evaluate(cv, level=[80, 95])
-        steps("back-test")
-        with staged_output(out, force=args.force) as stage:
-            cv.to_csv(stage / "backtest.csv", index=False, lineterminator="\n")
-            metrics.to_csv(stage / "metrics.csv", index=False, lineterminator="\n")
-            (stage / "backtest.html").write_text(
-                backtest_page(metrics, args.h, args.windows, data.is_synthetic, args.lang),
-                encoding="utf-8")
+        result = run_backtest(data, h=args.h, windows=args.windows, out=out, force=args.force,
+                              lang=args.lang)
         steps("files")
     finally:
         steps.close()
-    console.say(console.bold("Back-test of the demand forecasts") +
-                f" ({panel['unique_id'].nunique():,} series, horizon {args.h}, {args.windows} origins)")
-    shown = metrics[["step", "mase", "smape", "coverage_80", "coverage_95", "n"]].copy()
-    for column in ("mase", "smape", "coverage_80", "coverage_95"):
-        shown[column] = shown[column].map(lambda v: f"{v:.3f}")
-    from forecast.i18n import Labels
-
-    for line in _text_table(shown, None, Labels("en")):
-        console.say(line)
-    console.say(f"\nwrote {out}/backtest.csv, metrics.csv, backtest.html")
+    console.say(backtest_summary(result, console))
+    console.say(f"\nwrote {out}/backtest.csv, metrics.csv, backtest.html, run.json")
     return 0
 
 
 def _validate(args: argparse.Namespace) -> int:
-    from forecast.loader import load_data
+    from forecast.inputs.loader import load_data
 
     data = load_data(args.directory)
     rows = sum(len(t) for t in data.tables.values())
@@ -433,7 +276,7 @@ def _validate(args: argparse.Namespace) -> int:
 
 
 def _sample_data(args: argparse.Namespace) -> int:
-    from forecast.sample import NOTICE, write_sample_directory
+    from forecast.inputs.sample import NOTICE, write_sample_directory
 
     target: Path = args.directory
     if target.exists() and any(target.iterdir()) and not args.force:

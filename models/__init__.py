@@ -5,15 +5,21 @@ Where models fit. Nothing here imports ``features`` or ``forecast``.
 Every model follows scikit-learn conventions: parameters are stored unchanged by
 ``__init__``, ``fit(df)`` returns the model, fitted attributes end in ``_``, and
 ``predict(h, level=[80, 95])`` returns ``unique_id, ds, yhat, yhat_lo_<L>, yhat_hi_<L>``.
-:class:`AutoForecaster` is the library's default.
+Every model is built on :class:`ForecasterMixin`: each takes ``ds`` as integer years, annual
+dates or annual periods and gives forecasts back in the same kind, and has
+``predict(..., X_df=...)`` and a statsforecast-style ``cross_validation``.
+:class:`AutoForecaster` is the library's default; :func:`to_nixtla` gives any forecast
+statsforecast's column names.
 """
 
+from .api import ForecasterMixin
 from .auto import AutoForecaster
 from .backtest import cross_validation
 from .baselines import Drift, HistoricMean, Naive
 from .base import BaseForecaster
 from .conformal import ConformalQuantiles
-from .conversion import from_long, to_long
+from .constraints import InvalidParameterError
+from .conversion import from_long, to_long, to_nixtla
 from .metrics import evaluate, smape, winkler
 from .smoothing import DampedTrend
 from .theta import Theta
@@ -25,8 +31,10 @@ __all__ = [
     "ConformalQuantiles",
     "DampedTrend",
     "Drift",
+    "ForecasterMixin",
     "GlobalGradientBoosting",
     "HistoricMean",
+    "InvalidParameterError",
     "LogTransformed",
     "Naive",
     "StatsARIMA",
@@ -38,6 +46,7 @@ __all__ = [
     "from_long",
     "smape",
     "to_long",
+    "to_nixtla",
     "winkler",
 ]
 

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+from numbers import Integral, Real
+
 import numpy as np
 import pandas as pd
 from sklearn.base import clone
 
-from ._validation import check_horizon, check_positive_int
+from ._validation import validate_params
 from .backtest import backtest_panel
 from .base import FALLBACK_COLUMNS, BaseForecaster
 from .conformal import ConformalQuantiles
+from .constraints import Interval, Options
 from .metrics import robust_scale
 from .panel import Panel
 from .registry import resolve_models
@@ -23,6 +26,8 @@ MIN_SCORED_TRAIN_LENGTH = 3
 # Weight, in back-test errors, of the all-series score in each series' score: short series have
 # few errors, and choosing on them alone picks noise.
 PRIOR_WEIGHT = 10.0
+# joblib's worker counts: -1 for every core, None for its default; 0 means nothing.
+N_JOBS = [None, Interval(Integral, None, -1, closed="right"), Interval(Integral, 1, None)]
 
 
 class AutoForecaster(BaseForecaster):
@@ -47,12 +52,19 @@ class AutoForecaster(BaseForecaster):
     back-test errors of the final forecasts, pooled over series, times each series' scale,
     so an 80% interval covers about 80% out of sample.
 
+    ``ds`` may be integer years, annual dates or annual periods, and forecasts come back in
+    the same kind (see :class:`models.api.ForecasterMixin`). Exogenous columns reach the
+    candidates that use them (the gradient model, at the forecast origin); ``predict`` checks
+    ``X_df`` and does not use it. :meth:`cross_validation` and :func:`models.to_nixtla` give
+    statsforecast's frames and column names.
+
     Parameters
     ----------
     models : list of str or estimators, optional
         Candidates; default ``naive, drift, theta, log_theta, log_drift`` (all vectorized;
         ``log_`` models are fitted to the logarithm, see :class:`LogTransformed`). Names:
         ``naive, drift, mean, theta, damped, log_theta, log_drift, ets, arima, sm_theta, gbm``.
+        The other parameters are keyword-only.
     h : int, default 5
         Horizon of the back-test used for selection and calibration.
     n_windows : int, default 3
@@ -62,7 +74,8 @@ class AutoForecaster(BaseForecaster):
     trim : float, default 3.0
         In ``"combine"``, drop candidates scoring worse than ``trim`` times the series' best.
     n_jobs : int, default 1
-        joblib workers over back-test origins (and over series in statsmodels models).
+        joblib workers over back-test origins (and over series in statsmodels models); -1 for
+        every core.
     backend : str, optional
         joblib backend name, e.g. ``"loky"`` or ``"dask"``.
     random_state : int, default 0
@@ -90,10 +103,21 @@ class AutoForecaster(BaseForecaster):
     """
 
     name = "auto"
+    _parameter_constraints = {
+        "models": [None, str, list, tuple],
+        "h": [Interval(Integral, 1, None)],
+        "n_windows": [Interval(Integral, 1, None)],
+        "selection": [Options(*SELECTIONS)],
+        "trim": [Interval(Real, 1, None)],
+        "n_jobs": N_JOBS,
+        "backend": [None, str],
+        "random_state": [None, Integral],
+    }
 
     def __init__(
         self,
         models=None,
+        *,
         h=5,
         n_windows=3,
         selection="combine",
@@ -119,15 +143,13 @@ class AutoForecaster(BaseForecaster):
             overrides = {k: v for k, v in shared if k in params}
             if overrides:
                 base[name] = clone(model).set_params(**overrides)
+            # Candidates are fitted through _fit_panel, which does not check parameters.
+            validate_params(base[name])
         return base
 
     def _fit_panel(self, panel: Panel) -> "AutoForecaster":
-        horizon = check_horizon(self.h)
-        n_windows = check_positive_int("n_windows", self.n_windows)
-        if self.selection not in SELECTIONS:
-            raise ValueError(f"selection must be one of {', '.join(SELECTIONS)}; got {self.selection!r}")
-        if not (isinstance(self.trim, (int, float)) and self.trim >= 1):
-            raise ValueError(f"trim must be a number >= 1; got {self.trim!r}")
+        # Parameters were checked against _parameter_constraints by fit (or cross_validation).
+        horizon, n_windows = int(self.h), int(self.n_windows)
         base = self._candidates()
         self._remember_panel(panel)
         n = panel.n_series

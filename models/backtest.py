@@ -9,7 +9,16 @@ import pandas as pd
 from joblib import Parallel, delayed
 from sklearn.base import clone
 
-from ._validation import ID_COL, TIME_COL, check_horizon, check_levels, check_positive_int, level_label
+from ._validation import (
+    ID_COL,
+    TIME_COL,
+    check_horizon,
+    check_levels,
+    check_positive_int,
+    level_label,
+    to_years,
+    validate_params,
+)
 from .metrics import naive_scales, robust_scale
 from .panel import Panel
 
@@ -110,14 +119,15 @@ def cross_validation(
     model : estimator
         Unfitted model from this package, e.g. ``AutoForecaster()``.
     df : pandas.DataFrame
-        Long panel ``unique_id, ds, y``.
+        Long panel ``unique_id, ds, y``; ``ds`` as integer years, annual dates or annual
+        periods (dates on one day of every year, e.g. 31 December).
     h : int
         Horizon of every window.
     n_windows, step : int
         Number of origins and years between them, ending ``h`` years before the last year;
         ignored when ``cutoffs`` is given.
-    cutoffs : list of int, optional
-        Explicit origin years (last year of training data).
+    cutoffs : list, optional
+        Explicit origins (last year of training data), of the same kind as ``ds``.
     level : list of float, optional
         Interval levels to produce.
     n_jobs, backend : optional
@@ -128,13 +138,22 @@ def cross_validation(
     pandas.DataFrame
         ``unique_id, cutoff, ds, step, y, yhat`` (+ interval columns) and the naive scales
         ``scale_mae, scale_mse`` used by :func:`models.evaluate`; only points with an
-        observed actual.
+        observed actual. ``cutoff`` and ``ds`` are of the kind of the input ``ds``.
     """
+    validate_params(model)
     h = check_horizon(h)
     levels = check_levels(level)
-    panel = Panel.from_frame(df)
+    frame, calendar = to_years(df)
+    panel = Panel.from_frame(frame)
     if cutoffs is None:
         cutoffs = rolling_cutoffs(panel, h, check_positive_int("n_windows", n_windows), check_positive_int("step", step))
+    elif calendar.kind != "year":
+        origins = pd.DataFrame({ID_COL: "cutoffs", TIME_COL: list(cutoffs)})
+        cutoffs = to_years(origins, calendar=calendar, name="cutoffs")[0][TIME_COL]
     cutoffs = sorted(int(c) for c in cutoffs)
     windows = backtest_panel(model, panel, cutoffs, h, levels, n_jobs=n_jobs, backend=backend)
-    return windows_to_frame(panel, windows)
+    out = windows_to_frame(panel, windows)
+    if calendar.kind != "year":
+        out[TIME_COL] = calendar.to_ds(out[TIME_COL])
+        out["cutoff"] = calendar.to_ds(out["cutoff"])
+    return out

@@ -8,13 +8,20 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 from sklearn.base import BaseEstimator
-from sklearn.utils.validation import check_is_fitted
 
-from ._validation import check_horizon, check_levels
-from .exogenous import attach_features
-from .panel import Panel, forecast_frame
+from .api import ForecasterMixin
+from .panel import Panel
+from .registry import model_class
 
 FALLBACK_COLUMNS = ["unique_id", "model", "fallback", "reason"]
+# Where a series cannot be fitted, it is handed down this chain of registered models. Named
+# rather than imported: the baselines are built on this module, not the other way round.
+FALLBACK_CHAIN = ("drift", "naive")
+
+
+def fallback_models() -> list["VectorizedForecaster"]:
+    """Fresh instances of the fallback chain (:data:`FALLBACK_CHAIN`), in order."""
+    return [model_class(name)() for name in FALLBACK_CHAIN]
 
 
 def normal_bounds(
@@ -28,53 +35,14 @@ def normal_bounds(
     return bounds
 
 
-class BaseForecaster(BaseEstimator):
+class BaseForecaster(ForecasterMixin, BaseEstimator):
     """Base of every model: ``fit(df)`` on a long panel, ``predict(h, level)`` to a long frame.
 
-    Subclasses implement ``_fit_panel(panel)`` and ``_forecast(h)``; the latter returns the
+    ``fit``, ``predict`` and ``cross_validation`` come from :class:`~models.api.ForecasterMixin`
+    (annual ``ds`` of any kind, exogenous columns, parameter checks). Subclasses implement ``_fit_panel(panel)`` and ``_forecast(h)``; the latter returns the
     point forecasts and, where the model has them, model-based standard deviations, both
     ``(n_series, h)`` arrays in the order of ``ids_``.
     """
-
-    def fit(self, df: pd.DataFrame, features: pd.DataFrame | None = None) -> "BaseForecaster":
-        """Fit on a long frame ``unique_id, ds, y`` (extra numeric columns are exogenous).
-
-        Parameters
-        ----------
-        df : pandas.DataFrame
-            Long panel.
-        features : pandas.DataFrame, optional
-            Caller's features on ``unique_id, ds`` (text columns become categories); used by
-            models with exogenous inputs, such as the gradient model, ignored by the others.
-
-        Returns
-        -------
-        self
-        """
-        frame, categorical = attach_features(df, features)
-        return self._fit_panel(Panel.from_frame(frame, validated=True, categorical=categorical))
-
-    def predict(self, h: int, level: list[float] | None = None) -> pd.DataFrame:
-        """Forecast ``h`` years past each series' last year.
-
-        Parameters
-        ----------
-        h : int
-            Forecast horizon in years.
-        level : list of float, optional
-            Prediction-interval levels in percent, e.g. ``[80, 95]``.
-
-        Returns
-        -------
-        pandas.DataFrame
-            ``unique_id, ds, yhat`` and ``yhat_lo_<L>``, ``yhat_hi_<L>`` per level, ordered by
-            series then year.
-        """
-        check_is_fitted(self, "ids_")
-        h = check_horizon(h)
-        levels = check_levels(level)
-        mean, bounds = self._predict_arrays(h, levels)
-        return forecast_frame(self.ids_, self.last_ds_, mean, bounds)
 
     def _predict_arrays(self, h: int, levels: list[float]):
         mean, std = self._forecast(h)
@@ -135,10 +103,8 @@ class VectorizedForecaster(BaseForecaster):
         return self
 
     def _fit_chain(self) -> list["VectorizedForecaster"]:
-        from .baselines import Drift, Naive
-
         chain = [self._fresh()]
-        for fallback in (Drift(), Naive()):
+        for fallback in fallback_models():
             if type(fallback) is not type(self):
                 chain.append(fallback)
         return chain

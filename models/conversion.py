@@ -10,6 +10,8 @@ import pandas as pd
 from ._validation import ID_COL, TARGET_COL, TIME_COL
 
 SEPARATOR = "|"
+# Columns a Nixtla frame keeps besides the forecasts; Nixtla's tools take any other one for a model.
+NIXTLA_KEYS = (ID_COL, TIME_COL, "cutoff", TARGET_COL)
 
 
 def to_long(
@@ -104,3 +106,59 @@ def from_long(
     if value is not None and TARGET_COL in rest.columns:
         rest = rest.rename(columns={TARGET_COL: value})
     return pd.concat([out, rest], axis=1).reset_index(drop=True)
+
+
+def to_nixtla(forecast: pd.DataFrame, *, model_name: str = "AutoForecaster") -> pd.DataFrame:
+    """Name forecast columns the way Nixtla's statsforecast does.
+
+    ``yhat`` becomes ``<model_name>``, ``yhat_lo_<L>`` and ``yhat_hi_<L>`` become
+    ``<model_name>-lo-<L>`` and ``<model_name>-hi-<L>``, so the frame can be merged with
+    statsforecast output or scored by ``utilsforecast.evaluation.evaluate``.
+
+    Parameters
+    ----------
+    forecast : pandas.DataFrame
+        Output of ``predict`` or of :func:`models.cross_validation`.
+    model_name : str, default "AutoForecaster"
+        Name of the forecast columns.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``unique_id, ds`` (then ``cutoff`` and ``y`` where present) and the renamed forecast
+        columns. Other columns (``step``, ``scale_mae``, ``scale_mse`` of a back-test) are
+        dropped, since Nixtla's tools would read them as models.
+
+    Raises
+    ------
+    TypeError
+        If ``forecast`` is not a DataFrame or ``model_name`` not a string.
+    ValueError
+        If ``forecast`` has no ``yhat`` column or ``model_name`` is empty.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> fc = pd.DataFrame({"unique_id": ["a"], "ds": [2025], "yhat": [1.0],
+    ...                    "yhat_lo_80": [0.5], "yhat_hi_80": [1.5]})
+    >>> to_nixtla(fc).columns.tolist()
+    ['unique_id', 'ds', 'AutoForecaster', 'AutoForecaster-lo-80', 'AutoForecaster-hi-80']
+    """
+    if not isinstance(forecast, pd.DataFrame):
+        raise TypeError(f"to_nixtla expects a forecast DataFrame; got {type(forecast).__name__}")
+    if not isinstance(model_name, str):
+        raise TypeError(f"model_name must be a string; got {model_name!r}")
+    if not model_name:
+        raise ValueError("model_name must not be empty")
+    if "yhat" not in forecast.columns:
+        raise ValueError(
+            f"to_nixtla: missing column 'yhat'; expected a forecast with yhat, yhat_lo_<L>, yhat_hi_<L> "
+            f"(found {', '.join(map(str, forecast.columns))})"
+        )
+    names = {"yhat": model_name}
+    for col in forecast.columns:
+        for side in ("lo", "hi"):
+            if str(col).startswith(f"yhat_{side}_"):
+                names[col] = f"{model_name}-{side}-{str(col).removeprefix(f'yhat_{side}_')}"
+    keys = [col for col in NIXTLA_KEYS if col in forecast.columns]
+    return forecast[keys + list(names)].rename(columns=names).reset_index(drop=True)

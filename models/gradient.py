@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+from numbers import Integral, Real
+
 import numpy as np
 from sklearn.ensemble import HistGradientBoostingRegressor
 
-from ._validation import check_levels, check_positive_int
+from ._validation import check_levels
 from .base import BaseForecaster
+from .constraints import Interval
 from .panel import Panel
+
+POSITIVE_INT = [Interval(Integral, 1, None)]
 
 
 class GlobalGradientBoosting(BaseForecaster):
@@ -19,10 +24,13 @@ class GlobalGradientBoosting(BaseForecaster):
     and any caller features at ``t`` (e.g. demographic, emigration and labour-market
     features, region and sector as categories). Quantile-loss models give the intervals.
 
+    Exogenous values enter at the origin ``t``, where they are known, so the model needs no
+    future values: ``predict`` checks ``X_df`` and does not use it.
+
     Parameters
     ----------
     max_horizon : int, default 5
-        Longest horizon it can forecast.
+        Longest horizon it can forecast. The other parameters are keyword-only.
     n_lags : int, default 5
         Years of history described by the built-in features.
     quantile_levels : tuple of float, default (80, 95)
@@ -41,10 +49,22 @@ class GlobalGradientBoosting(BaseForecaster):
     """
 
     name = "gbm"
+    _parameter_constraints = {
+        "max_horizon": POSITIVE_INT,
+        "n_lags": POSITIVE_INT,
+        "quantile_levels": [list, tuple, np.ndarray],
+        "max_iter": POSITIVE_INT,
+        "learning_rate": [Interval(Real, 0, None, closed="neither")],
+        "max_leaf_nodes": [None, Interval(Integral, 2, None)],
+        "min_samples_leaf": POSITIVE_INT,
+        "max_samples": POSITIVE_INT,
+        "random_state": [None, Integral],
+    }
 
     def __init__(
         self,
         max_horizon=5,
+        *,
         n_lags=5,
         quantile_levels=(80, 95),
         max_iter=200,
@@ -82,8 +102,8 @@ class GlobalGradientBoosting(BaseForecaster):
         return np.column_stack(columns), scale
 
     def _fit_panel(self, panel: Panel) -> "GlobalGradientBoosting":
-        horizon = check_positive_int("max_horizon", self.max_horizon)
-        check_positive_int("n_lags", self.n_lags)
+        # Parameters were checked against _parameter_constraints by fit (or by AutoForecaster).
+        horizon = int(self.max_horizon)
         self.quantile_levels_ = check_levels(self.quantile_levels)
         self._remember_panel(panel)
         self.exog_names_ = sorted(panel.exog)

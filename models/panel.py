@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from ._validation import ID_COL, TARGET_COL, TIME_COL, exogenous_columns, level_label, validate_panel
+from .years import YEARS, YearCalendar
 
 
 @dataclass(frozen=True)
@@ -154,12 +155,16 @@ def forecast_frame(
     last_ds: np.ndarray,
     mean: np.ndarray,
     bounds: dict[float, tuple[np.ndarray, np.ndarray]] | None = None,
+    calendar: YearCalendar = YEARS,
 ) -> pd.DataFrame:
-    """Long forecast frame ``unique_id, ds, yhat[, yhat_lo_L, yhat_hi_L]`` ordered by series then year."""
+    """Long forecast frame ``unique_id, ds, yhat[, yhat_lo_L, yhat_hi_L]`` ordered by series then year.
+
+    ``ds`` is in the kind of ``calendar``: int64 years by default, or the caller's dates or periods.
+    """
     n, h = mean.shape
     data = {
         ID_COL: np.repeat(ids, h),
-        TIME_COL: (last_ds[:, None] + np.arange(1, h + 1)[None, :]).ravel(),
+        TIME_COL: calendar.to_ds((last_ds[:, None] + np.arange(1, h + 1)[None, :]).ravel()),
         "yhat": mean.ravel(),
     }
     for level, (lo, hi) in (bounds or {}).items():

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import itertools
+from numbers import Real
 
 import numpy as np
 
 from ._recursions import damped_trend_filter
 from .base import VectorizedForecaster
 from .baselines import first_values
+from .constraints import Interval
 from .panel import Panel
 
 # Annual series are short, so a coarse grid loses little against a numerical optimiser and
@@ -35,13 +37,14 @@ class DampedTrend(VectorizedForecaster):
     one-step errors on a fixed grid; initial states come from the first four points. Given
     the same parameters and initial states it reproduces statsmodels'
     ``ETSModel(error="add", trend="add", damped_trend=True, initialization_method="known")``
-    to floating-point precision.
+    to floating-point precision. Exogenous columns are ignored: ``predict`` checks ``X_df``
+    and does not use it.
 
     Parameters
     ----------
     smoothing_level, smoothing_trend, damping_trend : float, optional
-        Fix ``alpha``, ``beta`` (state-space form, ``beta <= alpha``) or ``phi`` instead of
-        searching the grid.
+        Fix ``alpha`` in (0, 1], ``beta`` in [0, 1] (state-space form, ``beta <= alpha``) or
+        ``phi`` in (0, 1) instead of searching the grid; all but the first keyword-only.
 
     Attributes
     ----------
@@ -53,8 +56,14 @@ class DampedTrend(VectorizedForecaster):
 
     name = "damped"
     min_length = 3
+    _parameter_constraints = {
+        "smoothing_level": [None, Interval(Real, 0, 1, closed="right")],
+        "smoothing_trend": [None, Interval(Real, 0, 1, closed="both")],
+        # phi = 1 is an undamped trend, whose forecast formula divides by 1 - phi.
+        "damping_trend": [None, Interval(Real, 0, 1, closed="neither")],
+    }
 
-    def __init__(self, smoothing_level=None, smoothing_trend=None, damping_trend=None):
+    def __init__(self, smoothing_level=None, *, smoothing_trend=None, damping_trend=None):
         self.smoothing_level = smoothing_level
         self.smoothing_trend = smoothing_trend
         self.damping_trend = damping_trend

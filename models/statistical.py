@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import warnings
 from dataclasses import dataclass
+from numbers import Integral, Real
 
 import numpy as np
 import pandas as pd
 from joblib import Parallel, delayed
 
 from .base import FALLBACK_COLUMNS, BaseForecaster
+from .constraints import Interval
 from .panel import Panel
 from .smoothing import DampedTrend, damped_trend_forecast
 from .theta import theta_forecast
@@ -23,6 +25,12 @@ from .theta import theta_forecast
 EXPLOSION_FACTOR = 1e3
 EXPLOSION_CHECK_HORIZON = 10
 ARIMA_ORDERS = ((0, 1, 0), (1, 1, 0), (0, 1, 1), (1, 1, 1), (2, 1, 0), (0, 2, 1), (1, 0, 0), (2, 0, 0))
+# joblib's worker counts: -1 for every core, None for its default; 0 means nothing.
+PARALLEL_CONSTRAINTS = {
+    "n_jobs": [None, Interval(Integral, None, -1, closed="right"), Interval(Integral, 1, None)],
+    "backend": [None, str],
+    "chunk_size": [Interval(Integral, 1, None)],
+}
 
 
 def _ses_residual_scale(y: np.ndarray, alpha: float) -> float:
@@ -120,7 +128,8 @@ class PerSeriesForecaster(BaseForecaster):
 
     Series that are too short, constant or all zero, that fail or do not converge, or whose
     forecast explodes are fitted instead by the vectorized damped trend (itself falling back
-    to drift then naive); ``fallbacks_`` records each with its reason.
+    to drift then naive); ``fallbacks_`` records each with its reason. Exogenous columns are
+    ignored: ``predict`` checks ``X_df`` and does not use it.
     """
 
     min_length = 4
@@ -162,7 +171,7 @@ class StatsETS(PerSeriesForecaster):
     Parameters
     ----------
     n_jobs : int, default 1
-        joblib workers.
+        joblib workers (-1 for every core). The other parameters are keyword-only.
     backend : str, optional
         joblib backend name.
     chunk_size : int, default 64
@@ -170,8 +179,9 @@ class StatsETS(PerSeriesForecaster):
     """
 
     name = "ets"
+    _parameter_constraints = PARALLEL_CONSTRAINTS
 
-    def __init__(self, n_jobs=1, backend=None, chunk_size=64):
+    def __init__(self, n_jobs=1, *, backend=None, chunk_size=64):
         self.n_jobs = n_jobs
         self.backend = backend
         self.chunk_size = chunk_size
@@ -201,14 +211,16 @@ class StatsTheta(PerSeriesForecaster):
     Parameters
     ----------
     theta : float, default 2.0
+        Weight of the trend line, at least 1. The other parameters are keyword-only.
     n_jobs, backend, chunk_size
         As in :class:`StatsETS`.
     """
 
     name = "sm_theta"
     min_length = 3
+    _parameter_constraints = {"theta": [Interval(Real, 1, None)], **PARALLEL_CONSTRAINTS}
 
-    def __init__(self, theta=2.0, n_jobs=1, backend=None, chunk_size=64):
+    def __init__(self, theta=2.0, *, n_jobs=1, backend=None, chunk_size=64):
         self.theta = theta
         self.n_jobs = n_jobs
         self.backend = backend
@@ -239,13 +251,14 @@ class StatsARIMA(PerSeriesForecaster):
     Parameters
     ----------
     n_jobs, backend, chunk_size
-        As in :class:`StatsETS`.
+        As in :class:`StatsETS`; all but ``n_jobs`` keyword-only.
     """
 
     name = "arima"
     min_length = 6
+    _parameter_constraints = PARALLEL_CONSTRAINTS
 
-    def __init__(self, n_jobs=1, backend=None, chunk_size=32):
+    def __init__(self, n_jobs=1, *, backend=None, chunk_size=32):
         self.n_jobs = n_jobs
         self.backend = backend
         self.chunk_size = chunk_size

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from numbers import Real
+
 import numpy as np
 
 from ._recursions import ses_filter
 from .base import VectorizedForecaster
 from .baselines import first_values
+from .constraints import Interval
 from .panel import Panel
 
 ALPHA_GRID = np.round(np.arange(0.05, 1.0001, 0.05), 2)
@@ -32,26 +35,29 @@ class Theta(VectorizedForecaster):
     ``b0 / 2 * (h - 1 + 1/alpha - (1 - alpha)^n / alpha)``, where ``b0`` is the OLS slope on
     time. ``alpha`` minimises the in-sample squared one-step errors on a grid of step 0.05,
     with the initial level at the first observation. On the same ``alpha`` it reproduces
-    statsmodels' ``ThetaModel(deseasonalize=False).fit(use_mle=False)``.
+    statsmodels' ``ThetaModel(deseasonalize=False).fit(use_mle=False)``. Exogenous columns
+    are ignored: ``predict`` checks ``X_df`` and does not use it.
 
     Parameters
     ----------
     theta : float, default 2.0
-        Weight of the trend line; 1 gives SES, larger values more trend.
+        Weight of the trend line, at least 1; 1 gives SES, larger values more trend.
     smoothing_level : float, optional
-        Fix ``alpha`` instead of searching the grid.
+        Fix ``alpha`` in (0, 1] instead of searching the grid; keyword-only.
     """
 
     name = "theta"
     min_length = 2
+    _parameter_constraints = {
+        "theta": [Interval(Real, 1, None, description=">= 1 (1 gives simple exponential smoothing)")],
+        "smoothing_level": [None, Interval(Real, 0, 1, closed="right")],
+    }
 
-    def __init__(self, theta=2.0, smoothing_level=None):
+    def __init__(self, theta=2.0, *, smoothing_level=None):
         self.theta = theta
         self.smoothing_level = smoothing_level
 
     def _fit_arrays(self, panel: Panel) -> np.ndarray:
-        if not self.theta >= 1:
-            raise ValueError(f"theta must be >= 1; got {self.theta!r}")
         alphas = ALPHA_GRID if self.smoothing_level is None else np.array([float(self.smoothing_level)])
         sse, level = ses_filter(panel, alphas, first_values(panel))
         best = np.argmin(sse, axis=1)

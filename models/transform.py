@@ -13,7 +13,9 @@ import dataclasses
 import numpy as np
 from sklearn.base import clone
 
-from .base import VectorizedForecaster, normal_bounds
+from ._validation import validate_params
+from .base import VectorizedForecaster, fallback_models, normal_bounds
+from .constraints import InstanceOf
 from .panel import Panel
 
 NOT_POSITIVE = "not every value is positive, so it has no logarithm"
@@ -26,7 +28,8 @@ class LogTransformed(VectorizedForecaster):
     of the logarithm, mapped back), the point that minimises absolute error. Intervals are the
     model's intervals on the log scale mapped back, so they are asymmetric and never negative.
     Series with a zero or negative value are fitted by the wrapped model on the original scale
-    instead, and recorded in ``fallbacks_``.
+    instead, and recorded in ``fallbacks_``. Exogenous columns are ignored: ``predict``
+    checks ``X_df`` and does not use it.
 
     Parameters
     ----------
@@ -51,6 +54,9 @@ class LogTransformed(VectorizedForecaster):
     [177.156]
     """
 
+    # Which names and instances qualify is checked when the inner model is built.
+    _parameter_constraints = {"model": [str, InstanceOf(VectorizedForecaster, description="a vectorized model of this package")]}
+
     def __init__(self, model="theta"):
         self.model = model
 
@@ -72,13 +78,13 @@ class LogTransformed(VectorizedForecaster):
         if not isinstance(inner, VectorizedForecaster) or isinstance(inner, LogTransformed):
             raise ValueError(f"LogTransformed needs a vectorized model of this package "
                              f"(naive, drift, mean, theta, damped); got {self.model!r}")
+        # The inner model is fitted through _fit_arrays, which does not check parameters.
+        validate_params(inner)
         return inner
 
     def _fit_chain(self) -> list[VectorizedForecaster]:
-        from .baselines import Drift, Naive
-
         chain = [self._fresh(), clone(self._inner_template())]
-        for fallback in (Drift(), Naive()):
+        for fallback in fallback_models():
             if type(fallback) is not type(chain[1]):
                 chain.append(fallback)
         return chain

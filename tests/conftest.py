@@ -1,22 +1,27 @@
-"""Shared fixtures: the embedded sample loaded once per test session."""
+"""Shared fixtures: the embedded sample loaded once per test session.
+
+Thread limits are set here, before any numeric library is imported: OpenMP and BLAS read them
+when they load. OpenMP worker threads spin while they wait, and on a shared 2-core machine two
+of them fighting another busy process slowed gradient boosting down by orders of magnitude; the
+tests need no threads. Subprocesses the tests start inherit the same limits.
+"""
 
 from __future__ import annotations
 
 import os
 
-import pytest
-from hypothesis import settings
-from threadpoolctl import threadpool_limits
+for _variable in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS",
+                  "VECLIB_MAXIMUM_THREADS", "NUMEXPR_NUM_THREADS"):
+    os.environ[_variable] = "1"
+
+import pytest  # noqa: E402
+from hypothesis import settings  # noqa: E402
 
 # Property-based tests draw the same examples on every run, so the suite passes or fails the
 # same way on every machine; HYPOTHESIS_PROFILE=explore draws new examples to hunt for bugs.
 settings.register_profile("repeatable", derandomize=True)
 settings.register_profile("explore", derandomize=False)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "repeatable"))
-
-# OpenMP worker threads spin while they wait; on a shared 2-core machine two of them fighting
-# another busy process slow gradient boosting down by orders of magnitude. Tests need no threads.
-threadpool_limits(1, user_api="openmp")
 
 
 @pytest.fixture(scope="session")

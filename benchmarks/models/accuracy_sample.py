@@ -36,7 +36,7 @@ def load_employment() -> tuple[pd.DataFrame | None, str]:
     except ImportError:
         loader = None
     if loader is not None:
-        from forecast.harmonize import harmonize_tables
+        from forecast.inputs.harmonize import harmonize_tables
 
         # The sample is published on the boundaries of each year, as real tables are; the
         # pipeline models it on the 2022 boundaries, and so does this benchmark.

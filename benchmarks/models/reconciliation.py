@@ -26,7 +26,8 @@ import pandas as pd
 from threadpoolctl import threadpool_limits
 
 # Imported before any thread limit is set: threadpoolctl limits only libraries already loaded.
-from models.reconciliation import Reconciler, summing_matrix
+from models.hierarchy import summing_matrix
+from models.reconciliation import Reconciler
 
 from ._common import clean, machine_info, print_table, versions, write_json
 

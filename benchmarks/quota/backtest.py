@@ -6,7 +6,7 @@ Run from the repository root::
 
 For each origin the sample is cut at the origin, the shortage is forecast one year ahead, and the
 recommendation and the percentage-of-labour-force rule are scored against the true need (see
-:mod:`forecast.quota_backtest`). Writes ``benchmarks/results/quota_backtest[_quick].json``.
+:mod:`forecast.quota.backtest`). Writes ``benchmarks/results/quota_backtest[_quick].json``.
 Target: an allocation error at least 50% lower than today's rule.
 """
 
@@ -19,8 +19,8 @@ from datetime import datetime, timezone
 import forecast
 from benchmarks._process import RESULTS_DIR, save_json
 from benchmarks.models._common import machine_info, versions
-from forecast.policy import Policy
-from forecast.quota_backtest import backtest_quota
+from forecast.quota.policy import Policy
+from forecast.quota.backtest import backtest_quota
 
 ORIGINS = [2016, 2017, 2018, 2019, 2020, 2021, 2022]
 QUICK_ORIGINS = [2018, 2022]

@@ -22,10 +22,10 @@ import time
 
 from benchmarks._process import RESULTS_DIR, save_json
 from forecast import load_sample, load_truth
-from forecast.conditions import current_conditions, tier_backtest
-from forecast.harmonize import harmonize_tables
+from forecast.shortage.conditions import current_conditions, tier_backtest
+from forecast.shortage import build_series_panel
 from forecast.shortage import Assumptions, classify_tiers
-from forecast.shortage_backtest import backtest_shortage, score_shortage_backtest
+from forecast.shortage.backtest import backtest_shortage, score_shortage_backtest
 
 
 def run(origins: list[int], horizons: list[int], tier_origins: list[int]) -> dict:
@@ -36,7 +36,7 @@ def run(origins: list[int], horizons: list[int], tier_origins: list[int]) -> dic
     shortage_seconds = time.perf_counter() - started
 
     started = time.perf_counter()
-    conditions = current_conditions(harmonize_tables(dict(data.tables)))
+    conditions = current_conditions(build_series_panel(data))
     true_tiers = truth.assign(tier=classify_tiers(truth["shortage"], truth["demand"], Assumptions()))
     tiers = tier_backtest(conditions, tier_origins,
                           truth=true_tiers[["region", "sector", "skill", "year", "tier"]])

@@ -1,0 +1,127 @@
+"""Labels of the planner deliverables (workbook, report, command line) in English, Russian and Kazakh.
+
+Planners write the annual proposal in Russian and Kazakh, so every fixed text of the workbook and
+the report comes from a label file per language (``forecast/labels/<lang>.json``); region and
+sector names come from the shipped classifications (:mod:`forecast.inputs.regions`,
+:mod:`forecast.inputs.sectors`), so they always match the names used in the data.
+"""
+
+from __future__ import annotations
+
+import json
+from functools import lru_cache
+from importlib import resources
+
+from forecast.inputs.errors import InputError
+from forecast.inputs.regions import region_name
+from forecast.inputs.sectors import sector_name
+
+from forecast.deliverables import LANGUAGES
+# Thousands are grouped with a comma in English and with a no-break space in Russian and Kazakh,
+# as in the statistical office's publications.
+_GROUP = {"en": ",", "ru": "\u00a0", "kk": "\u00a0"}
+_DECIMAL = {"en": ".", "ru": ",", "kk": ","}
+_SHORT_NAME_PARTS = {
+    "en": (" Region",),
+    "ru": (" область", "город "),
+    "kk": (" облысы", " қаласы"),
+}
+
+
+def check_language(lang: str) -> str:
+    """Return ``lang`` if it is a supported language code, else raise :class:`InputError`."""
+    if lang not in LANGUAGES:
+        raise InputError(f"unknown language {lang!r}: expected one of {', '.join(LANGUAGES)}")
+    return lang
+
+
+@lru_cache(maxsize=None)
+def _load(lang: str) -> dict[str, str]:
+    path = resources.files("forecast.deliverables").joinpath(f"labels/{lang}.json")
+    with path.open(encoding="utf-8") as fh:
+        return json.load(fh)
+
+
+class Labels:
+    """The fixed texts of one language and the number formats that go with it.
+
+    Parameters
+    ----------
+    lang : {"en", "ru", "kk"}
+
+    Examples
+    --------
+    >>> Labels("ru")("total")
+    'Итого'
+    >>> Labels("ru").integer(12345)
+    '12\\xa0345'
+    """
+
+    def __init__(self, lang: str = "en"):
+        self.lang = check_language(lang)
+        self._texts = _load(lang)
+        # Every language must carry every English key: a missing translation is a packaging
+        # error that would otherwise show up as a raw key in a planner's document.
+        missing = set(_load("en")) - set(self._texts)
+        if missing:
+            raise KeyError(f"labels/{lang}.json lacks {sorted(missing)}")
+
+    def __call__(self, key: str, **values: object) -> str:
+        """The text of ``key``, with ``{name}`` fields filled from ``values``."""
+        text = self._texts[key]
+        return text.format(**values) if values else text
+
+    def has(self, key: str) -> bool:
+        return key in self._texts
+
+    def column(self, name: str) -> str:
+        """Heading of a table column: the translated label where one exists, else the name."""
+        key = f"col.{name}"
+        return self._texts.get(key, name)
+
+    def tier(self, tier: str) -> str:
+        return self._texts.get(f"tier.{tier}", tier)
+
+    def skill(self, skill: str) -> str:
+        return self._texts.get(f"skill.{skill}", skill)
+
+    def category(self, category: str) -> str:
+        return self._texts.get(f"category.{category}", category)
+
+    def driver(self, driver: str) -> str:
+        return self._texts.get(f"driver.{driver}", driver)
+
+    def region(self, code: str) -> str:
+        """Official name of a region code in this language."""
+        return region_name(code, self.lang)
+
+    def region_short(self, code: str) -> str:
+        """The region name without the word for region or city, for tight spaces such as map tiles."""
+        name = self.region(code)
+        for part in _SHORT_NAME_PARTS[self.lang]:
+            name = name.replace(part, "")
+        return name.strip()
+
+    def sector(self, code: str) -> str:
+        """Name of an OKED section in this language."""
+        return sector_name(code, self.lang)
+
+    def integer(self, value: float) -> str:
+        """A whole number with this language's thousands separator (``-`` for a missing value)."""
+        if value is None or value != value:
+            return "-"
+        return f"{round(value):,}".replace(",", _GROUP[self.lang])
+
+    def number(self, value: float, digits: int = 1) -> str:
+        """A number with ``digits`` decimals in this language's notation."""
+        if value is None or value != value:
+            return "-"
+        text = f"{value:,.{digits}f}"
+        return text.replace(",", "\x00").replace(".", _DECIMAL[self.lang]).replace("\x00", _GROUP[self.lang])
+
+    def percent(self, share: float, digits: int = 1) -> str:
+        """A share (0.123) as a percentage (12.3%)."""
+        return self.number(share * 100, digits) + "\u00a0%" if self.lang != "en" else self.number(share * 100, digits) + "%"
+
+    def yes_no(self, flag: bool) -> str:
+        return self("yes") if flag else self("no")

@@ -1,0 +1,306 @@
+"""The HTML report a planner reads and sends on, and the short pages of the other commands.
+
+One self-contained file: styles and charts (inline SVG from :mod:`forecast.deliverables.charts`) are inside,
+nothing is fetched from the network and no script runs, so it opens the same offline, in a mail
+attachment or printed (a print stylesheet sets A4 pages, keeps charts whole and repeats table
+headers). Sections whose results a run did not compute say so instead of showing anything made up.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import html
+import math
+from pathlib import Path
+
+import pandas as pd
+
+from forecast.deliverables import charts
+from forecast.deliverables.content import PlannerContent
+from forecast.deliverables.i18n import Labels
+from forecast.inputs.sample import NOTICE
+
+_CSS = """
+:root{--ink:#1f2937;--muted:#6b7280;--line:#d1d5db;--accent:#0f766e;--warn:#fde68a;--warn-ink:#92400e}
+*{box-sizing:border-box}
+body{font-family:"Segoe UI","DejaVu Sans",Arial,sans-serif;color:var(--ink);margin:0 auto;
+ max-width:62rem;padding:1.5rem;line-height:1.45;font-size:15px}
+h1{font-size:1.7rem;margin:.2rem 0}h2{font-size:1.25rem;margin-top:2rem;border-bottom:2px solid var(--accent);
+ padding-bottom:.2rem}h3{font-size:1.05rem}
+.meta{color:var(--muted);margin:.2rem 0 1rem}
+.banner{background:var(--warn);color:var(--warn-ink);border:2px solid var(--warn-ink);padding:.7rem 1rem;
+ font-weight:600;margin-bottom:1rem}
+.banner small{display:block;font-weight:400}
+nav ol{columns:2;margin:.5rem 0;padding-left:1.2rem}nav a{color:var(--accent)}
+.figures{display:grid;grid-template-columns:repeat(auto-fit,minmax(11rem,1fr));gap:.6rem;margin:1rem 0}
+.figure{border:1px solid var(--line);border-radius:6px;padding:.6rem .8rem}
+.figure b{display:block;font-size:1.4rem}.figure span{color:var(--muted);font-size:.85rem}
+figure.chart{margin:1rem 0}figure.chart svg{width:100%;height:auto;display:block}
+figcaption{color:var(--muted);font-size:.85rem;margin-top:.3rem}
+table{border-collapse:collapse;width:100%;font-size:.85rem;margin:.6rem 0}
+th,td{border-bottom:1px solid var(--line);padding:.25rem .45rem;vertical-align:top}
+th{background:#f3f4f6;text-align:left}td.n,th.n{text-align:right;font-variant-numeric:tabular-nums}
+tr.total td{font-weight:700;border-top:2px solid var(--ink)}
+.absent{border-left:4px solid var(--muted);padding:.4rem .8rem;color:var(--muted);background:#f9fafb}
+.note{color:var(--muted);font-size:.85rem}
+code{font-size:.8rem;word-break:break-all}
+@media print{
+ @page{size:A4;margin:14mm 12mm}
+ body{max-width:none;padding:0;font-size:10.5pt}
+ nav{display:none}
+ .banner,th,.figure{-webkit-print-color-adjust:exact;print-color-adjust:exact}
+ h2{break-after:avoid}
+ figure.chart,.figure,tr{break-inside:avoid}
+ thead{display:table-header-group}
+ a{color:inherit;text-decoration:none}
+}
+"""
+
+SECTIONS = ("summary", "outlook", "sectors", "map", "regions", "drivers", "ranking", "scenarios",
+            "backtest", "policy", "provenance")
+TABLE_ROWS = 25
+
+
+def _esc(value: object) -> str:
+    return html.escape(str(value), quote=True)
+
+
+def _cell(value: object, labels: Labels) -> tuple[str, bool]:
+    """Text of one table cell and whether it is a number (right-aligned)."""
+    if isinstance(value, bool):
+        return labels.yes_no(value), False
+    if isinstance(value, int) or (isinstance(value, float) and value.is_integer()):
+        return labels.integer(value), True
+    if isinstance(value, float):
+        if math.isnan(value):
+            return "-", True
+        # Persons in the hundreds and more read best whole; small rates and scores need decimals.
+        if abs(value) >= 100:
+            return labels.integer(value), True
+        return labels.number(value, 1 if abs(value) >= 10 else 2), True
+    if hasattr(value, "item") and not isinstance(value, str):  # numpy scalars
+        return _cell(value.item(), labels)
+    if value is None or (not isinstance(value, (list, dict, tuple)) and pd.isna(value)):
+        return "-", False
+    return str(value), False
+
+
+# Columns holding calendar years, written without a thousands separator.
+YEAR_COLUMNS = ("year", "ds", "cutoff", "origin")
+
+
+def table_html(frame: pd.DataFrame, labels: Labels, *, total: dict | None = None,
+               limit: int | None = TABLE_ROWS, css_id: str | None = None) -> str:
+    """A table with translated headings, numbers in the language's notation and an optional totals
+    row; longer tables show their first ``limit`` rows and say where the rest is."""
+    shown = frame if limit is None else frame.head(limit)
+    numeric = {c: pd.api.types.is_numeric_dtype(frame[c]) and not pd.api.types.is_bool_dtype(frame[c])
+               for c in frame.columns}
+    head = "".join(f'<th class="{"n" if numeric[c] else ""}" scope="col">{_esc(labels.column(c))}</th>'
+                   for c in frame.columns)
+    rows = []
+    for record in shown.itertuples(index=False):
+        cells = []
+        for column, value in zip(frame.columns, record):
+            text, is_number = _cell(value, labels)
+            if column in YEAR_COLUMNS and is_number and text != "-":
+                text = str(int(value))  # a year is a label: no thousands separator
+            cells.append(f'<td class="{"n" if is_number else ""}">{_esc(text)}</td>')
+        rows.append("<tr>" + "".join(cells) + "</tr>")
+    if total is not None:
+        cells = []
+        for i, column in enumerate(frame.columns):
+            if column in total:
+                text, _ = _cell(total[column], labels)
+                cells.append(f'<td class="n">{_esc(text)}</td>')
+            else:
+                cells.append(f"<td>{_esc(labels('total')) if i == 0 else ''}</td>")
+        rows.append('<tr class="total">' + "".join(cells) + "</tr>")
+    more = ""
+    if limit is not None and len(frame) > limit:
+        more = f'<p class="note">{_esc(labels("table.more", shown=limit, total=len(frame)))}</p>'
+    ident = f' id="{css_id}"' if css_id else ""
+    return f"<table{ident}><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>{more}"
+
+
+def _absent(labels: Labels, what: str) -> str:
+    return f'<p class="absent">{_esc(labels("absent", what=labels(what)))}</p>'
+
+
+def _figure(name: str, svg: str, caption: str) -> str:
+    return (f'<figure class="chart" id="chart-{name}" data-chart="{name}">{svg}'
+            f"<figcaption>{_esc(caption)}</figcaption></figure>")
+
+
+def _piece_html(piece, labels: Labels) -> str:
+    """Render an optional result whatever its shape: a table, a list of records, a mapping of
+    values or of tables, or a dataclass of those."""
+    if dataclasses.is_dataclass(piece) and not isinstance(piece, type):
+        piece = {f.name: getattr(piece, f.name) for f in dataclasses.fields(piece)}
+    if isinstance(piece, pd.DataFrame):
+        return table_html(piece, labels)
+    if isinstance(piece, list) and piece and all(isinstance(item, dict) for item in piece):
+        return table_html(pd.DataFrame(piece), labels)
+    if isinstance(piece, dict):
+        scalars = {k: v for k, v in piece.items()
+                   if not isinstance(v, (dict, list, pd.DataFrame)) and not dataclasses.is_dataclass(v)}
+        parts = []
+        if scalars:
+            frame = pd.DataFrame({"item": [labels.column(k) for k in scalars],
+                                  "value": [_cell(v, labels)[0] for v in scalars.values()]})
+            parts.append(table_html(frame, labels, limit=None))
+        for key, value in piece.items():
+            if key not in scalars:
+                parts.append(f"<h3>{_esc(labels.column(str(key)))}</h3>{_piece_html(value, labels)}")
+        return "".join(parts)
+    if isinstance(piece, list):
+        return "<ul>" + "".join(f"<li>{_esc(item)}</li>" for item in piece) + "</ul>"
+    return f"<p>{_esc(piece)}</p>"
+
+
+def _page(title: str, body: str, labels: Labels, synthetic: bool) -> str:
+    banner = ""
+    if synthetic:
+        banner = (f'<div class="banner" id="synthetic-banner" role="note">{_esc(labels("banner"))}'
+                  f"<small>{_esc(NOTICE)}</small></div>")
+    return (f'<!DOCTYPE html>\n<html lang="{labels.lang}"><head><meta charset="utf-8">'
+            f'<meta name="viewport" content="width=device-width, initial-scale=1">'
+            f"<title>{_esc(title)}</title><style>{_CSS}</style></head>\n<body>\n{banner}\n{body}\n"
+            f"</body></html>\n")
+
+
+def render_report(content: PlannerContent) -> str:
+    """The report of one run as an HTML document."""
+    t = content.labels
+    info = content.info
+    totals = info["totals"]
+    parts = [f"<header><h1>{_esc(t('report.title', year=content.year))}</h1>"
+             f'<p class="meta">{_esc(t("report.meta", origin=content.origin, version=info["version"], created=info["created"]))}</p></header>']
+    parts.append("<nav><ol>" + "".join(f'<li><a href="#{s}">{_esc(t("section." + s))}</a></li>'
+                                       for s in SECTIONS) + "</ol></nav>")
+
+    figures = [
+        (t.integer(totals["quota"]), t("fig.quota")),
+        (f"{t.integer(totals['quota_low'])} – {t.integer(totals['quota_high'])}", t("fig.range")),
+        (t.integer(totals["cap"]), t("fig.cap_binding") if totals["cap_binding"] else t("fig.cap")),
+        (t.integer(totals["foreign_need"]), t("fig.need")),
+        (t.integer(content.shortage_quantiles["central"]), t("fig.shortage", year=content.year)),
+    ]
+    cards = "".join(f'<div class="figure"><b>{_esc(v)}</b><span>{_esc(k)}</span></div>' for v, k in figures)
+    warnings = "".join(f"<li>{_esc(w)}</li>" for w in info.get("warnings", []))
+    parts.append(f'<section id="summary"><h2>{_esc(t("section.summary"))}</h2>'
+                 f'<div class="figures">{cards}</div><p>{_esc(t("summary.text", cap_percent=t.number(info["policy"]["cap_percent_of_labour_force"], 2), labour_force=t.integer(totals["labour_force"])))}</p>'
+                 + (f"<h3>{_esc(t('warnings'))}</h3><ul>{warnings}</ul>" if warnings else "")
+                 + "</section>")
+
+    q = content.shortage_quantiles
+    parts.append(f'<section id="outlook"><h2>{_esc(t("section.outlook"))}</h2>'
+                 + _figure("fan", charts.fan_chart(content), t("caption.fan", origin=content.origin, year=content.year,
+                                                                 p05=t.integer(q["p05"]), p95=t.integer(q["p95"])))
+                 + "</section>")
+
+    by_sector = content.by_sector.sort_values(["quota", "sector"], ascending=[False, True])
+    parts.append(f'<section id="sectors"><h2>{_esc(t("section.sectors"))}</h2>'
+                 + _figure("sectors", charts.sectors_chart(content), t("caption.sectors"))
+                 + table_html(by_sector.drop(columns=["intensity"]), t, limit=None,
+                              total=by_sector[["quota", "quota_low", "quota_high", "need"]].sum().to_dict())
+                 + "</section>")
+
+    parts.append(f'<section id="map"><h2>{_esc(t("section.map"))}</h2>'
+                 + _figure("map", charts.tile_map(content), t("caption.map")) + "</section>")
+
+    regions = content.by_region.drop(columns=["tile_row", "tile_col", "intensity"])
+    has_status_quo = "status_quo" in regions and regions["status_quo"].notna().any()
+    region_total = regions[[c for c in ("quota", "quota_low", "quota_high", "need", "status_quo")
+                            if c in regions]].sum().to_dict()
+    parts.append(f'<section id="regions"><h2>{_esc(t("section.regions"))}</h2>'
+                 + _figure("regions", charts.regions_chart(content),
+                           t("caption.regions") if has_status_quo else t("caption.regions_no_sq"))
+                 + ("" if has_status_quo else _absent(t, "piece.status_quo"))
+                 + table_html(regions, t, limit=None, total=region_total) + "</section>")
+
+    parts.append(f'<section id="drivers"><h2>{_esc(t("section.drivers"))}</h2>'
+                 + _figure("drivers", charts.waterfall(content), t("caption.drivers", year=content.year))
+                 + "</section>")
+
+    for name in ("ranking", "scenarios"):
+        piece = content.pieces.get(name)
+        parts.append(f'<section id="{name}"><h2>{_esc(t("section." + name))}</h2>'
+                     + (_piece_html(piece, t) if piece is not None else _absent(t, "piece." + name))
+                     + "</section>")
+
+    backtest = [f'<section id="backtest"><h2>{_esc(t("section.backtest"))}</h2>']
+    if content.demand_backtest is not None:
+        backtest.append(_figure("backtest", charts.backtest_chart(content.demand_backtest, t),
+                                t("caption.backtest")))
+        backtest.append(table_html(content.demand_backtest, t, limit=None))
+    else:
+        backtest.append(_absent(t, "piece.demand_backtest"))
+    backtest.append(f"<h3>{_esc(t('piece.quota_backtest'))}</h3>")
+    piece = content.pieces.get("quota_backtest")
+    backtest.append(_piece_html(piece, t) if piece is not None else _absent(t, "piece.quota_backtest"))
+    piece = content.pieces.get("indicators")
+    backtest.append(f"<h3>{_esc(t('piece.indicators'))}</h3>")
+    backtest.append(_piece_html(piece, t) if piece is not None else _absent(t, "piece.indicators"))
+    parts.append("".join(backtest) + "</section>")
+
+    parts.append(f'<section id="policy"><h2>{_esc(t("section.policy"))}</h2>'
+                 f"<h3>{_esc(t('policy.rules'))}</h3>{_piece_html(info['policy'], t)}"
+                 f"<h3>{_esc(t('policy.assumptions'))}</h3>{_piece_html(info['assumptions'], t)}"
+                 "</section>")
+
+    data = info["data"]
+    files = pd.DataFrame(sorted(data["sha256"].items()), columns=["file", "sha256"])
+    models = pd.DataFrame(sorted(info["models"]["chosen"].items()), columns=["model", "series"])
+    facts = {"source": data["source"], "synthetic_sample": data["synthetic_sample"],
+             "years": f"{data['first_year']}–{data['last_year']}", "seed": info["seed"],
+             "version": info["version"]}
+    parts.append(f'<section id="provenance"><h2>{_esc(t("section.provenance"))}</h2>'
+                 f"{_piece_html(facts, t)}<h3>{_esc(t('provenance.files'))}</h3>"
+                 f"{table_html(files, t, limit=None)}<h3>{_esc(t('provenance.models'))}</h3>"
+                 f"{table_html(models, t, limit=None)}<p class=\"note\">{_esc(t('provenance.note'))}</p>"
+                 "</section>")
+    return _page(t("report.title", year=content.year), "\n".join(parts), t, content.synthetic)
+
+
+def write_report(path: Path, content: PlannerContent) -> None:
+    """Write the report of one run to ``path`` (UTF-8)."""
+    Path(path).write_text(render_report(content), encoding="utf-8")
+
+
+def forecast_page(result, synthetic: bool, lang: str = "en", top: int = 20) -> str:
+    """The short page of ``labor-forecast forecast``: tiers, regions and the largest shortages."""
+    t = Labels(lang)
+    table = result.table
+    tiers = table["tier"].value_counts().reindex(["severe shortage", "shortage", "balance", "surplus"],
+                                                  fill_value=0)
+    tier_frame = pd.DataFrame({"tier": [t.tier(k) for k in tiers.index], "cells": tiers.to_numpy()})
+    skilled = table[table["skill"].isin(["high", "medium"])]
+    regions = skilled.groupby("region", as_index=False)[["demand", "openings", "seekers", "shortage"]].sum()
+    regions.insert(1, "region_name", regions["region"].map(t.region))
+    largest = table.sort_values(["shortage", "region", "sector", "skill"],
+                                ascending=[False, True, True, True]).head(top)
+    largest = largest[["region", "sector", "skill", "demand", "openings", "seekers", "shortage",
+                       "shortage_p05", "shortage_p95", "tier"]].copy()
+    largest.insert(1, "region_name", largest["region"].map(t.region))
+    largest.insert(3, "sector_name", largest["sector"].map(t.sector))
+    largest["skill"] = largest["skill"].map(t.skill)
+    largest["tier"] = largest["tier"].map(t.tier)
+    body = (f"<h1>{_esc(t('forecast.title', year=result.year))}</h1>"
+            f'<p class="meta">{_esc(t("forecast.meta", origin=result.origin, cells=len(table)))}</p>'
+            f"<h2>{_esc(t('forecast.tiers'))}</h2>{table_html(tier_frame, t, limit=None)}"
+            f"<h2>{_esc(t('forecast.regions'))}</h2>"
+            + table_html(regions, t, limit=None, total=regions[["demand", "openings", "seekers", "shortage"]].sum().to_dict())
+            + f"<h2>{_esc(t('forecast.largest', top=top))}</h2>{table_html(largest, t, limit=None)}"
+            f'<p class="note">{_esc(t("forecast.note"))}</p>')
+    return _page(t("forecast.title", year=result.year), body, t, synthetic)
+
+
+def backtest_page(metrics: pd.DataFrame, h: int, windows: int, synthetic: bool, lang: str = "en") -> str:
+    """The short page of ``labor-forecast backtest``: accuracy by horizon, as chart and table."""
+    t = Labels(lang)
+    body = (f"<h1>{_esc(t('backtest.title'))}</h1>"
+            f'<p class="meta">{_esc(t("backtest.meta", h=h, windows=windows))}</p>'
+            + _figure("backtest", charts.backtest_chart(metrics, t), t("caption.backtest"))
+            + table_html(metrics, t, limit=None))
+    return _page(t("backtest.title"), body, t, synthetic)

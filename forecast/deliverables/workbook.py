@@ -1,0 +1,313 @@
+"""The quota workbook (``quota.xlsx``) planners open, edit and send on.
+
+Sheets: summary, quota by region, by sector, the full detail with reasons, the shortage forecast
+with its drivers, the ranking, the scenarios, the back-test, indicators, the policy used and the
+data sources. Every table has a styled, frozen header row, an autofilter, number formats and
+column widths; quota tables end in a totals row whose ``SUBTOTAL`` formulas follow the filter.
+
+The file is deterministic: document properties carry a fixed date and the zip entries a fixed
+time stamp, so the same inputs give the same bytes.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import io
+import math
+import zipfile
+from datetime import datetime
+from pathlib import Path
+
+import pandas as pd
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+
+from forecast.deliverables.content import PlannerContent
+from forecast.deliverables.i18n import Labels
+from forecast.inputs.sample import NOTICE
+
+HEADER_FILL = PatternFill("solid", fgColor="0F766E")
+HEADER_FONT = Font(bold=True, color="FFFFFF")
+TITLE_FONT = Font(bold=True, size=14)
+BANNER_FILL = PatternFill("solid", fgColor="FDE68A")
+TOTAL_FONT = Font(bold=True)
+TOTAL_BORDER = Border(top=Side(style="medium", color="1F2937"))
+NOTE_FONT = Font(italic=True, color="6B7280")
+INTEGER = "#,##0"
+DECIMAL = "#,##0.0"
+SHARE = "0.0%"
+# Columns holding persons are shown as whole numbers; these are shares or rates.
+SHARE_COLUMNS = {"intensity"}
+WIDE_TEXT = {"reason": 90, "sha256": 68}
+ZIP_TIME = (1980, 1, 1, 0, 0, 0)
+
+
+def _plain(value):
+    """A cell value openpyxl can write: Python scalars, ``None`` for missing."""
+    if value is None:
+        return None
+    if hasattr(value, "item") and not isinstance(value, str):
+        value = value.item()
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    if isinstance(value, (list, tuple, dict)):
+        return ", ".join(map(str, value)) if not isinstance(value, dict) else str(value)
+    try:
+        if pd.isna(value):
+            return None
+    except (TypeError, ValueError):
+        pass
+    return value
+
+
+def _format_of(column: str, series: pd.Series) -> str | None:
+    if column in SHARE_COLUMNS:
+        return SHARE
+    if pd.api.types.is_bool_dtype(series) or not pd.api.types.is_numeric_dtype(series):
+        return None
+    if pd.api.types.is_integer_dtype(series) or column == "year":
+        return INTEGER if column not in ("year", "ds", "cutoff") else "0"
+    return DECIMAL
+
+
+def _table(sheet: Worksheet, frame: pd.DataFrame, labels: Labels, *, start_row: int = 1,
+           totals: tuple[str, ...] = (), ratio: tuple[str, str, str] | None = None) -> int:
+    """Write ``frame`` as a formatted table from ``start_row``; return the next free row.
+
+    ``totals`` names the columns summed in a totals row (``SUBTOTAL(109, ...)``, which ignores
+    rows hidden by the filter); ``ratio`` = (column, numerator, denominator) adds a ratio to it.
+    """
+    columns = list(frame.columns)
+    for j, column in enumerate(columns, start=1):
+        cell = sheet.cell(row=start_row, column=j, value=labels.column(column))
+        cell.font, cell.fill = HEADER_FONT, HEADER_FILL
+        cell.alignment = Alignment(wrap_text=True, vertical="center")
+    formats = {c: _format_of(c, frame[c]) for c in columns}
+    wrap = Alignment(wrap_text=True, vertical="top")
+    for i, record in enumerate(frame.itertuples(index=False), start=start_row + 1):
+        for j, (column, value) in enumerate(zip(columns, record), start=1):
+            cell = sheet.cell(row=i, column=j, value=_plain(value))
+            if formats[column]:
+                cell.number_format = formats[column]
+            if column in WIDE_TEXT:
+                cell.alignment = wrap
+    last = start_row + len(frame)
+    if start_row == 1:
+        sheet.freeze_panes = "A2"
+    if len(frame):
+        sheet.auto_filter.ref = f"A{start_row}:{get_column_letter(len(columns))}{last}"
+    next_row = last + 1
+    if totals and len(frame):
+        row = next_row
+        sheet.cell(row=row, column=1, value=labels("total"))
+        for j, column in enumerate(columns, start=1):
+            letter = get_column_letter(j)
+            if column in totals:
+                cell = sheet.cell(row=row, column=j,
+                                  value=f"=SUBTOTAL(109,{letter}{start_row + 1}:{letter}{last})")
+                cell.number_format = formats[column] or INTEGER
+            elif ratio and column == ratio[0]:
+                num = get_column_letter(columns.index(ratio[1]) + 1)
+                den = get_column_letter(columns.index(ratio[2]) + 1)
+                cell = sheet.cell(row=row, column=j, value=f'=IF({den}{row}=0,0,{num}{row}/{den}{row})')
+                cell.number_format = SHARE
+        for j in range(1, len(columns) + 1):
+            sheet.cell(row=row, column=j).font = TOTAL_FONT
+            sheet.cell(row=row, column=j).border = TOTAL_BORDER
+        next_row = row + 1
+    _widths(sheet, frame, labels)
+    return next_row + 1
+
+
+def _widths(sheet: Worksheet, frame: pd.DataFrame, labels: Labels) -> None:
+    """Column widths from the longest heading word or value, within sensible limits."""
+    for j, column in enumerate(frame.columns, start=1):
+        letter = get_column_letter(j)
+        if column in WIDE_TEXT:
+            width = WIDE_TEXT[column]
+        else:
+            values = frame[column].head(500).map(lambda v: len(f"{v:,.1f}") if isinstance(v, float) else len(str(v)))
+            longest_value = int(values.max()) if len(values) else 0
+            heading = max((len(word) for word in labels.column(column).split()), default=8)
+            width = min(max(longest_value, heading, 8) + 2, 50)
+        current = sheet.column_dimensions[letter].width or 0
+        sheet.column_dimensions[letter].width = max(width, current if current != 13 else 0)
+
+
+def _note(sheet: Worksheet, row: int, text: str, *, fill: PatternFill | None = None,
+          font: Font = NOTE_FONT) -> int:
+    cell = sheet.cell(row=row, column=1, value=text)
+    cell.font = font
+    if fill is not None:
+        cell.fill = fill
+    return row + 1
+
+
+def _write_piece(sheet: Worksheet, piece, labels: Labels, row: int) -> int:
+    """Write an optional result whatever shape the run gave it: a table, records, a mapping of
+    values or of tables, or a dataclass of those; return the next free row."""
+    if dataclasses.is_dataclass(piece) and not isinstance(piece, type):
+        piece = {f.name: getattr(piece, f.name) for f in dataclasses.fields(piece)}
+    if isinstance(piece, pd.DataFrame):
+        return _table(sheet, piece.reset_index(drop=True), labels, start_row=row)
+    if isinstance(piece, list) and piece and all(isinstance(item, dict) for item in piece):
+        return _table(sheet, pd.DataFrame(piece), labels, start_row=row)
+    if isinstance(piece, dict):
+        nested = (dict, list, pd.DataFrame)
+        scalars = {k: v for k, v in piece.items()
+                   if not isinstance(v, nested) and not dataclasses.is_dataclass(v)}
+        if scalars:
+            frame = pd.DataFrame({"item": [labels.column(str(k)) for k in scalars],
+                                  "value": [_plain(v) for v in scalars.values()]}).astype({"value": object})
+            row = _table(sheet, frame, labels, start_row=row)
+        for key, value in piece.items():
+            if key not in scalars:
+                row = _note(sheet, row, labels.column(str(key)), font=TOTAL_FONT)
+                row = _write_piece(sheet, value, labels, row)
+        return row
+    return _note(sheet, row, str(piece)) + 1
+
+
+def _flatten(mapping: dict, prefix: str = "") -> list[tuple[str, object]]:
+    rows = []
+    for key, value in mapping.items():
+        name = f"{prefix}{key}"
+        if isinstance(value, dict):
+            rows.extend(_flatten(value, name + "."))
+        elif isinstance(value, (list, tuple)):
+            rows.append((name, ", ".join(map(str, value))))
+        else:
+            rows.append((name, value))
+    return rows
+
+
+def _summary(sheet: Worksheet, content: PlannerContent) -> None:
+    t, info = content.labels, content.info
+    totals = info["totals"]
+    row = _note(sheet, 1, t("report.title", year=content.year), font=TITLE_FONT)
+    # No run time stamp here: the workbook must be the same for the same inputs.
+    row = _note(sheet, row, t("wb.meta", origin=content.origin, version=info["version"]))
+    if content.synthetic:
+        row = _note(sheet, row, t("banner"), fill=BANNER_FILL, font=Font(bold=True, color="92400E"))
+        row = _note(sheet, row, NOTICE, fill=BANNER_FILL, font=Font(color="92400E"))
+    items = pd.DataFrame({
+        "item": [t("fig.quota"), t("wb.quota_low"), t("wb.quota_high"), t("fig.need"), t("fig.cap"),
+                 t("wb.cap_binding"), t("wb.labour_force"), t("fig.shortage", year=content.year),
+                 t("wb.year"), t("wb.origin"), t("wb.synthetic")],
+        "value": [totals["quota"], totals["quota_low"], totals["quota_high"], totals["foreign_need"],
+                  totals["cap"], t.yes_no(totals["cap_binding"]), totals["labour_force"],
+                  round(content.shortage_quantiles["central"]), content.year, content.origin,
+                  t.yes_no(content.synthetic)],
+    })
+    start = row + 1
+    next_row = _table(sheet, items.astype({"value": object}), t, start_row=start)
+    for r in range(start + 1, start + 1 + 8):
+        sheet.cell(row=r, column=2).number_format = INTEGER
+    sheet.freeze_panes = f"A{start + 1}"
+    warnings = info.get("warnings", [])
+    if warnings:
+        row = _note(sheet, next_row, t("warnings"), font=TOTAL_FONT)
+        for warning in warnings:
+            row = _note(sheet, row, warning)
+    sheet.column_dimensions["A"].width = 48
+    sheet.column_dimensions["B"].width = 18
+
+
+def _absent(sheet: Worksheet, labels: Labels, what: str, row: int = 1) -> int:
+    return _note(sheet, row, labels("absent", what=labels(what)))
+
+
+def write_workbook(path: Path, content: PlannerContent) -> None:
+    """Write the workbook of one run to ``path``."""
+    t = content.labels
+    book = Workbook()
+    summary = book.active
+    summary.title = t("sheet.summary")
+    _summary(summary, content)
+
+    region = content.by_region.drop(columns=["tile_row", "tile_col"])
+    sums = [c for c in ("quota", "quota_low", "quota_high", "need", "status_quo", "shortage", "demand")
+            if c in region]
+    _table(book.create_sheet(t("sheet.regions")), region, t, totals=tuple(sums),
+           ratio=("intensity", "shortage", "demand"))
+    sector_sums = [c for c in sums if c in content.by_sector]
+    _table(book.create_sheet(t("sheet.sectors")), content.by_sector, t, totals=tuple(sector_sums),
+           ratio=("intensity", "shortage", "demand"))
+    _table(book.create_sheet(t("sheet.detail")), content.detail, t,
+           totals=("quota", "quota_low", "quota_high", "need"))
+    flows = ("demand", "expansion", "retirements", "deaths", "emigration", "immigration",
+             "internal_migration", "graduates", "unemployed", "openings", "seekers", "shortage")
+    _table(book.create_sheet(t("sheet.shortage")), content.shortage, t,
+           totals=tuple(c for c in flows if c in content.shortage))
+
+    for name in ("ranking", "scenarios"):
+        sheet = book.create_sheet(t(f"sheet.{name}"))
+        piece = content.pieces.get(name)
+        if piece is None:
+            _absent(sheet, t, f"piece.{name}")
+        else:
+            _write_piece(sheet, piece, t, 1)
+
+    sheet = book.create_sheet(t("sheet.backtest"))
+    row = _note(sheet, 1, t("piece.demand_backtest"), font=TOTAL_FONT)
+    if content.demand_backtest is not None:
+        row = _table(sheet, content.demand_backtest, t, start_row=row)
+    else:
+        row = _absent(sheet, t, "piece.demand_backtest", row) + 1
+    for name in ("quota_backtest", "indicators"):
+        row = _note(sheet, row, t(f"piece.{name}"), font=TOTAL_FONT)
+        piece = content.pieces.get(name)
+        row = (_write_piece(sheet, piece, t, row) if piece is not None
+               else _absent(sheet, t, f"piece.{name}", row) + 1)
+
+    sheet = book.create_sheet(t("sheet.policy"))
+    info = content.info
+    settings = pd.DataFrame(
+        [(t("policy.rules"), key, value) for key, value in _flatten(info["policy"])]
+        + [(t("policy.assumptions"), key, value) for key, value in _flatten(info["assumptions"])],
+        columns=["group", "setting", "value"]).astype({"value": object})
+    _table(sheet, settings, t)
+
+    sheet = book.create_sheet(t("sheet.sources"))
+    data = info["data"]
+    facts = pd.DataFrame(
+        [("source", data["source"]), ("synthetic_sample", t.yes_no(data["synthetic_sample"])),
+         ("synthetic_tables", ", ".join(data["synthetic_tables"]) or "-"),
+         ("years", f"{data['first_year']}-{data['last_year']}"), ("version", info["version"]),
+         ("seed", info["seed"])]
+        + [(f"model: {name}", count) for name, count in sorted(info["models"]["chosen"].items())],
+        columns=["item", "value"]).astype({"value": object})
+    row = _table(sheet, facts, t)
+    files = pd.DataFrame(sorted(data["sha256"].items()), columns=["file", "sha256"])
+    row = _note(sheet, row, t("provenance.files"), font=TOTAL_FONT)
+    row = _table(sheet, files, t, start_row=row)
+    if content.synthetic:
+        _note(sheet, row, NOTICE, fill=BANNER_FILL)
+    _save(book, Path(path), content)
+
+
+def _save(book: Workbook, path: Path, content: PlannerContent) -> None:
+    """Save with fixed properties and zip time stamps, so equal inputs give equal bytes."""
+    # The first day after the data end: fixed for given inputs, and a plausible date to a reader.
+    stamp = datetime(content.origin + 1, 1, 1)
+    book.properties.creator = "labor-demand-forecast"
+    book.properties.title = content.labels("report.title", year=content.year)
+    book.properties.language = content.labels.lang
+    book.properties.created = stamp
+    raw = io.BytesIO()
+    book.save(raw)
+    book.properties.modified = stamp  # openpyxl stamps the save time; put the fixed date back
+    from openpyxl.xml.functions import tostring
+
+    core = tostring(book.properties.to_tree())
+    out = io.BytesIO()
+    with zipfile.ZipFile(raw) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for entry in source.infolist():
+            payload = core if entry.filename == "docProps/core.xml" else source.read(entry.filename)
+            info = zipfile.ZipInfo(entry.filename, date_time=ZIP_TIME)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o600 << 16
+            target.writestr(info, payload)
+    path.write_bytes(out.getvalue())

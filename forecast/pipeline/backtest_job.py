@@ -1,0 +1,55 @@
+"""``labor-forecast backtest``: rolling-origin back-test of the demand forecasts, and its files."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from forecast.deliverables.outputs import staged_output, write_json
+from forecast.deliverables.report import backtest_page
+from forecast.inputs.errors import InputError
+from forecast.inputs.loader import Dataset
+from forecast.pipeline.manifest import backtest_manifest
+from forecast.shortage import build_series_panel
+from forecast.shortage.backtest import DemandBacktest, demand_backtest
+
+
+@dataclass(frozen=True)
+class BacktestRun:
+    """The demand back-test of one run and its manifest; ``out`` is where it was written."""
+
+    backtest: DemandBacktest
+    run_info: dict
+    out: Path | None
+
+
+def run_backtest(data: Dataset, *, h: int = 3, windows: int = 5, out: str | Path | None = None,
+                 force: bool = False, lang: str = "en") -> BacktestRun:
+    """Re-forecast cell demand from past origins and score it; if ``out`` is given, write
+    ``backtest.csv``, ``metrics.csv``, ``backtest.html`` and ``run.json`` there.
+
+    Raises
+    ------
+    InputError
+        If ``h`` or ``windows`` is below 1, or the data are too short for them.
+    """
+    if isinstance(h, bool) or isinstance(windows, bool) or h < 1 or windows < 1:
+        raise InputError("--h and --windows must be at least 1")
+    started = time.perf_counter()
+    try:
+        result = demand_backtest(build_series_panel(data), h, windows)
+    except ValueError as exc:  # too few years for the origins asked for
+        raise InputError(f"--h {h} --windows {windows}: {exc}") from None
+    info = backtest_manifest(data, h=h, origins=result.origins, series=result.series,
+                             metrics=result.metrics, seconds=time.perf_counter() - started)
+    if out is None:
+        return BacktestRun(result, info, None)
+    with staged_output(out, force=force) as stage:
+        result.forecasts.to_csv(stage / "backtest.csv", index=False, lineterminator="\n")
+        result.metrics.to_csv(stage / "metrics.csv", index=False, lineterminator="\n")
+        (stage / "backtest.html").write_text(
+            backtest_page(result.metrics, h, len(result.origins), data.is_synthetic, lang),
+            encoding="utf-8")
+        write_json(stage / "run.json", info)
+    return BacktestRun(result, info, Path(out))

@@ -1,0 +1,103 @@
+"""The run manifest (``run.json``) of every command, assembled in one place.
+
+Every manifest records the package and its version, when and on which Python it ran, the data
+(source, sha256 of every table file, which tables are the synthetic sample's, years covered), the
+seed and the warnings; each command adds what it produced (:func:`quota_manifest`,
+:func:`forecast_manifest`, :func:`backtest_manifest`).
+"""
+
+from __future__ import annotations
+
+import platform
+from datetime import datetime, timezone
+
+import pandas as pd
+
+from forecast import package_version
+
+from forecast.inputs.loader import Dataset
+from forecast.inputs.sample import NOTICE
+from forecast.quota.policy import Policy
+from forecast.shortage import ShortageForecast
+
+PACKAGE = "labor-demand-forecast"
+
+
+def data_warnings(data: Dataset) -> list[str]:
+    """The data's own warnings, led by the synthetic-sample notice when sample tables fed it."""
+    warnings = list(data.warnings)
+    if data.is_synthetic:
+        warnings.insert(0, NOTICE + f" Synthetic tables: {', '.join(data.synthetic_tables)}.")
+    return warnings
+
+
+def base_manifest(data: Dataset, *, seed: int, seconds: float, warnings: list[str]) -> dict:
+    """What every command's ``run.json`` records."""
+    return {
+        "package": PACKAGE,
+        "version": package_version(),
+        "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "python": platform.python_version(),
+        "data": {"source": data.source, "sha256": dict(data.sha256),
+                 "synthetic_sample": data.is_synthetic,
+                 "synthetic_tables": list(data.synthetic_tables),
+                 "first_year": data.first_year, "last_year": data.last_year},
+        "seed": seed,
+        "seconds": round(seconds, 2),
+        "warnings": warnings,
+    }
+
+
+def _forecast_part(forecast: ShortageForecast) -> dict:
+    return {
+        "year": forecast.year,
+        "origin": forecast.origin,
+        "assumptions": {k: v for k, v in forecast.assumptions.__dict__.items()},
+        "models": {"forecaster": "models.AutoForecaster", "chosen": forecast.models,
+                   "fallbacks": forecast.fallbacks.to_dict(orient="records")},
+    }
+
+
+def _fallback_warnings(forecast: ShortageForecast) -> list[str]:
+    if len(forecast.fallbacks):
+        return [f"{len(forecast.fallbacks)} series fell back to a simpler model"]
+    return []
+
+
+def quota_manifest(data: Dataset, forecast: ShortageForecast, quota: pd.DataFrame,
+                   policy: Policy, seed: int, seconds: float) -> dict:
+    """The manifest of ``labor-forecast quota`` before its optional pieces are added."""
+    info = base_manifest(data, seed=seed, seconds=seconds,
+                         warnings=data_warnings(data) + _fallback_warnings(forecast))
+    info.update(_forecast_part(forecast))
+    info["policy"] = policy.to_dict()
+    info["totals"] = {
+        "quota": int(quota["quota"].sum()),
+        # Totals of the low and high proposals, each within the ceiling.
+        "quota_low": int(quota.attrs["totals"]["quota_low"]),
+        "quota_high": int(quota.attrs["totals"]["quota_high"]),
+        "foreign_need": round(float(quota.attrs["total_need"]), 1),
+        "cap": int(quota.attrs["cap"]), "cap_binding": bool(quota.attrs["cap_binding"]),
+        "labour_force": round(forecast.labour_force)}
+    return info
+
+
+def forecast_manifest(data: Dataset, forecast: ShortageForecast, seed: int,
+                      seconds: float) -> dict:
+    """The manifest of ``labor-forecast forecast``."""
+    info = base_manifest(data, seed=seed, seconds=seconds,
+                         warnings=data_warnings(data) + _fallback_warnings(forecast))
+    info.update(_forecast_part(forecast))
+    info["tiers"] = {str(k): int(v) for k, v in
+                     forecast.table["tier"].value_counts().sort_index().items()}
+    return info
+
+
+def backtest_manifest(data: Dataset, *, h: int, origins: list[int], series: int,
+                      metrics: pd.DataFrame, seconds: float) -> dict:
+    """The manifest of ``labor-forecast backtest``."""
+    info = base_manifest(data, seed=0, seconds=seconds, warnings=data_warnings(data))
+    info["backtest"] = {"forecaster": "models.AutoForecaster", "h": h, "origins": origins,
+                        "series": series,
+                        "metrics": metrics.where(metrics.notna(), None).to_dict(orient="records")}
+    return info

@@ -1,0 +1,187 @@
+"""The main job end to end: data -> shortage forecast -> quota proposal -> files.
+
+:func:`run_quota` is what ``labor-forecast quota`` runs; data scientists can call it, or each
+step (:func:`~forecast.inputs.loader.load_data`, :func:`~forecast.shortage.forecast_shortage`,
+:func:`~forecast.quota.recommend_quota`) on its own.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Callable
+
+import pandas as pd
+
+from forecast.deliverables.content import planner_content
+from forecast.inputs.errors import InputError
+from forecast.deliverables.i18n import Labels, check_language
+from forecast.inputs.loader import Dataset
+from forecast.deliverables.outputs import staged_output, write_json
+from forecast.pipeline.parallel import parallel_backend
+from forecast.quota.indicators import effectiveness_indicators
+from forecast.quota.policy import Policy, load_policy
+from forecast.quota import recommend_quota
+from forecast.quota.backtest import QuotaBacktest, backtest_quota
+from forecast.quota.ranking import rank_demand
+from forecast.quota.scenarios import SCENARIOS, compare_scenarios, get_scenario
+from forecast.quota.status_quo import last_year_quota, status_quo_comparison
+from forecast.deliverables.report import write_report
+from forecast.pipeline.manifest import quota_manifest
+from forecast.shortage import MIN_HISTORY, SeriesPanel, ShortageForecast, build_series_panel
+from forecast.deliverables.workbook import write_workbook
+
+
+@dataclass(frozen=True)
+class QuotaRun:
+    """Everything one run of the main job produced."""
+
+    forecast: ShortageForecast
+    quota: pd.DataFrame
+    run_info: dict
+    out: Path | None
+    ranking: dict = field(default_factory=dict)
+    indicators: pd.DataFrame | None = None
+    scenarios: pd.DataFrame | None = None
+    status_quo: pd.DataFrame | None = None
+    quota_backtest: pd.DataFrame | None = None
+
+
+def run_quota(data: Dataset, year: int, *, policy: Policy | str | Path | None = None,
+              out: str | Path | None = None, force: bool = False, seed: int = 0, n_jobs: int = 1,
+              scheduler: str | None = None,
+              scenario: str | None = None, compare: Sequence[str] | None = None,
+              backtest_years: int = 0, lang: str = "en",
+              progress: Callable[[str], None] | None = None) -> QuotaRun:
+    """Forecast shortages for ``year``, recommend the quota and, if ``out`` is given, write
+    ``quota.csv``, ``quota.xlsx``, ``report.html`` and ``run.json`` there.
+
+    Parameters
+    ----------
+    policy : Policy or path, optional
+        The rules, or a policy TOML file (:func:`forecast.quota.policy.load_policy`).
+    scenario : str, optional
+        Name from :data:`forecast.quota.scenarios.SCENARIOS` to run instead of the data as they are.
+    compare : sequence of str, optional
+        Scenario names to run side by side (``"all"`` alone for every one); their totals and
+        differences from the baseline are in ``QuotaRun.scenarios`` and ``run.json``.
+    backtest_years : int
+        Also back-test the quota rules on the last ``backtest_years`` years of data: for each,
+        the recommendation and today's rule made from the data before it, scored against the
+        need observed in its tables afterwards (:func:`forecast.quota.backtest.backtest_quota`).
+        About as long as the main forecast per year.
+    lang : {"en", "ru", "kk"}
+        Language of the workbook and the report.
+    progress : callable, optional
+        Called with the name of each step of the writing as it finishes (for progress bars).
+    n_jobs : int
+        joblib workers for the models on this machine.
+    scheduler : str, optional
+        Address of a Dask scheduler to run the models on (:mod:`forecast.pipeline.parallel`).
+    """
+    check_language(lang)
+    if policy is None:
+        policy = Policy()
+    elif not isinstance(policy, Policy):
+        policy = load_policy(policy)
+    chosen = get_scenario(scenario or "baseline")
+    names = list(SCENARIOS) if compare is not None and list(compare) == ["all"] else list(compare or [])
+    for name in names:
+        get_scenario(name)
+    origins = backtest_origins(data, backtest_years)
+    started = time.perf_counter()
+    panel = build_series_panel(data)
+    with parallel_backend(scheduler, n_jobs) as (backend, workers):
+        forecast = chosen.forecast(data, year, n_jobs=workers, backend=backend, random_state=seed,
+                                   panel=panel)
+        others = {name: get_scenario(name).forecast(data, year, n_jobs=workers, backend=backend,
+                                                    random_state=seed, panel=panel)
+                  for name in names if name != chosen.name}
+    quota = recommend_quota(forecast, policy)
+    last, last_info = last_year_quota(data, year, forecast, policy)
+    if last is not None:
+        quota.insert(quota.columns.get_loc("status_quo") + 1, "last_year", last)
+    ranking = rank_demand(forecast, quota)
+    indicators = effectiveness_indicators(data, quota, forecast.year)
+    comparison = None
+    if names:
+        results = {chosen.name: quota}
+        for name in names:
+            if name not in results:
+                results[name] = recommend_quota(others[name], policy)
+        comparison = compare_scenarios(results, baseline="baseline" if "baseline" in results
+                                       else chosen.name)
+    info = quota_manifest(data, forecast, quota, policy, seed, time.perf_counter() - started)
+    info["scenario"] = {"name": chosen.name, "description": chosen.description}
+    info["parallel"] = {"scheduler": scheduler, "n_jobs": n_jobs}
+    info["comparison"] = {
+        "status_quo": {"quota": int(quota["status_quo"].sum()),
+                       "percent_of_labour_force": policy.status_quo_percent},
+        "last_year": last_info | ({"quota": int(last.sum())} if last is not None else {}),
+    }
+    info["ranking"] = {level: frame.head(10).to_dict(orient="records")
+                       for level, frame in ranking.items()}
+    info["indicators"] = (indicators.astype({"year": object}).where(indicators.notna(), None)
+                          .to_dict(orient="records"))
+    if comparison is not None:
+        info["scenarios"] = comparison.to_dict(orient="records")
+    backtest = None
+    if origins:
+        result = backtest_quota(data, None, origins, policy=policy, n_jobs=n_jobs, seed=seed)
+        backtest = backtest_piece(result, Labels(lang))
+        info["quota_backtest"] = {
+            "basis": result.basis, "definition": result.definition, "origins": origins,
+            "by_year": backtest["by_year"].to_dict(orient="records"),
+            "pooled": backtest["pooled"].to_dict(orient="records")}
+    run = QuotaRun(forecast, quota, info, None, ranking, indicators, comparison,
+                   status_quo_comparison(quota), backtest)
+    if out is not None:
+        with staged_output(out, force=force) as stage:
+            quota.to_csv(stage / "quota.csv", index=False, lineterminator="\n")
+            _write_deliverables(stage, data, panel, replace(run, out=None), lang, progress)
+            write_json(stage / "run.json", info)
+        run = replace(run, out=Path(out))
+    return run
+
+
+def backtest_origins(data: Dataset, years: int) -> list[int]:
+    """Origins of a quota back-test over the last ``years`` years of data (quota years up to
+    the last data year), refused when the data are too short to forecast from the first."""
+    if isinstance(years, bool) or not isinstance(years, int) or years < 0:
+        raise InputError(f"back-test years (--backtest) {years!r}: expected a whole number, 0 or more")
+    if years == 0:
+        return []
+    longest = data.last_year - data.first_year - MIN_HISTORY
+    if years > longest:
+        raise InputError(f"back-test years (--backtest) {years}: the data cover "
+                         f"{data.first_year}-{data.last_year}, "
+                         f"enough to back-test at most {max(longest, 0)} years (each forecast "
+                         f"needs {MIN_HISTORY + 1} years of data before it)")
+    return list(range(data.last_year - years, data.last_year))
+
+
+def backtest_piece(result: QuotaBacktest, labels: Labels) -> dict:
+    """The quota back-test as the workbook and the report show it: by year and pooled."""
+    columns = ["need", "quota", "unused", "unmet", "allocation_error"]
+    by_year = result.by_origin[["year", "rule", *columns]].copy()
+    by_year["year"] = by_year["year"].astype(str)  # a label, not a quantity
+    pooled = result.summary[["rule", *columns]].copy()
+    for frame in (by_year, pooled):
+        frame[["need", "quota", "unused", "unmet"]] = frame[["need", "quota", "unused", "unmet"]].round()
+        frame["allocation_error"] = frame["allocation_error"].round(3)
+    return {"definition": labels(f"backtest.definition_{result.basis}"), "by_year": by_year,
+            "pooled": pooled}
+
+
+def _write_deliverables(stage: Path, data: Dataset, panel: SeriesPanel, run: QuotaRun, lang: str,
+                        progress: Callable[[str], None] | None) -> None:
+    """Write ``quota.xlsx`` and ``report.html`` of ``run`` into ``stage``, from one set of figures."""
+    content = planner_content(data, run, lang, panel=panel, progress=progress)
+    write_workbook(stage / "quota.xlsx", content)
+    if progress:
+        progress("workbook")
+    write_report(stage / "report.html", content)
+    if progress:
+        progress("report")

@@ -1,0 +1,225 @@
+"""Where shortages are forecast: the balance of a future year, with calibrated quantiles.
+
+Every series of the :class:`~forecast.shortage.panel.SeriesPanel` (demand per cell and its
+totals, migration flows, graduates, applicants) is forecast by :class:`models.AutoForecaster`
+from the last data year; cell demand is reconciled with its totals; the balance of
+:mod:`forecast.shortage.balance` is computed from the forecasts. Its quantiles are conformal: the
+same forecast made from earlier origins is compared with the balance observed afterwards.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from forecast.inputs.errors import InputError
+from forecast.inputs.loader import Dataset
+from forecast.shortage.balance import balance, observed_balance
+from forecast.shortage.definitions import (DRIVERS, MAX_HORIZON, MIN_HISTORY, QUANTILES,
+                                           RECONCILIATION_METHODS, TOTAL_LABELS, Assumptions,
+                                           ShortageForecast)
+from forecast.shortage.panel import SeriesPanel, build_series_panel, demand_scale
+from models import AutoForecaster
+from models.reconcile import reconcile_frame
+
+
+def _forecast_balance(panel: pd.DataFrame, tables: dict[str, pd.DataFrame], origin: int,
+                      year: int, assumptions: Assumptions, n_jobs: int, random_state: int,
+                      reconciliation: str = "bottom_up", backend: str | None = None):
+    """Central balance in ``year`` from series observed up to ``origin``; returns it, the model
+    and how the demand forecasts were reconciled."""
+    horizon = year - origin
+    model = AutoForecaster(h=MAX_HORIZON, n_jobs=n_jobs, backend=backend,
+                           random_state=random_state)
+    model.fit(panel[panel["ds"] <= origin])
+    predicted = model.predict(h=horizon + 1)
+    years = [year - 1, year] if horizon > 1 else [year, year + 1]
+    demand, how = _reconciled_demand(predicted, model, origin, years, reconciliation)
+    now = demand[year]
+    if horizon > 1:
+        previous = demand[year - 1]
+    else:
+        # A year on from the last observation, growth is read off the forecast path rather
+        # than from the last observed level, whose sampling error would pass into it whole.
+        previous = now - (demand[year + 1] - now)
+    values = predicted.set_index(["unique_id", "ds"])["yhat"]
+    flow_ids = ~values.index.get_level_values(0).str.match(r"^(demand|total)\|")
+    flows = values[flow_ids].xs(year, level="ds")
+    table = balance(tables, origin, year, now, previous, flows, assumptions)
+    return table, model, how
+
+
+def _reconciled_demand(predicted: pd.DataFrame, model: AutoForecaster, origin: int,
+                       years: list[int], method: str) -> tuple[dict[int, pd.Series], dict]:
+    """Cell demand in each of ``years``, reconciled with the region, sector and national totals.
+
+    The totals are forecast on their own; reconciliation (MinT with shrinkage by default, on the
+    forecasts' back-test errors) makes cells and totals add up and lets each level correct the
+    others. Demand stays non-negative.
+    """
+    keys = ["region", "sector", "skill"]
+    rows = predicted[predicted["unique_id"].str.match(r"^(demand|total)\|")]
+    parts = rows["unique_id"].str.split("|", expand=True)
+    frame = pd.DataFrame({"unique_id": rows["unique_id"].to_numpy(), "ds": rows["ds"].to_numpy(),
+                          "region": parts[1].to_numpy(), "sector": parts[2].to_numpy(),
+                          "skill": parts[3].to_numpy(), "yhat": rows["yhat"].to_numpy()})
+    ids = model.selected_["unique_id"].to_numpy()
+    position = pd.Series(np.arange(len(ids)), index=ids)
+    out, how = {}, {}
+    for year in years:
+        base = frame[frame["ds"] == year].reset_index(drop=True)
+        residuals = None
+        if method == "mint_shrink":
+            errors = model.backtest_errors_[position.loc[base["unique_id"]].to_numpy(), :, year - origin - 1]
+            residuals = pd.DataFrame({
+                "region": np.repeat(base["region"].to_numpy(), errors.shape[1]),
+                "sector": np.repeat(base["sector"].to_numpy(), errors.shape[1]),
+                "skill": np.repeat(base["skill"].to_numpy(), errors.shape[1]),
+                "ds": np.tile(model.backtest_cutoffs_, len(base)),
+                "residual": errors.reshape(-1)}).dropna(subset=["residual"])
+        coherent = reconcile_frame(base, keys, ["yhat"], method=method, residuals=residuals,
+                                   nonnegative=True, totals=TOTAL_LABELS)
+        how = coherent.attrs.get("reconciliation", {})
+        cells = coherent[coherent["unique_id"].str.startswith("demand|")]
+        out[year] = pd.Series(cells["yhat"].to_numpy(), index=cells["unique_id"].to_numpy())
+    return out, how
+
+
+
+def calibration_origins(first_year: int, origin: int, horizon: int, n_windows: int,
+                        min_years: int = MIN_HISTORY) -> list[int]:
+    """Past origins whose ``horizon``-year-ahead balance can be checked against what was observed:
+    the latest ``n_windows`` of them, each with at least ``min_years`` years of data."""
+    latest = origin - horizon
+    earliest = first_year + min_years - 1
+    return [o for o in range(latest, latest - n_windows, -1) if o >= earliest]
+
+
+def forecast_shortage(data: Dataset, year: int, *, assumptions: Assumptions | None = None,
+                      reconciliation: str = "bottom_up", n_windows: int = 4, n_jobs: int = 1,
+                      backend: str | None = None, random_state: int = 0,
+                      panel: SeriesPanel | None = None) -> ShortageForecast:
+    """Forecast openings, seekers and the shortage in ``year`` for every region x sector x skill.
+
+    The central forecast comes from the component forecasts (see the module docstring). Its
+    quantiles are conformal: the same forecast is made from ``n_windows`` earlier origins for the
+    same horizon and compared with the balance observed ex post; the errors, in units of each
+    cell's typical yearly change of demand, are pooled over cells and their empirical quantiles
+    give the forecast's. Because the whole balance is back-tested, the dependence between its
+    components (a recession that cuts demand growth and emigration together) is in the errors.
+
+    Parameters
+    ----------
+    data : Dataset
+        From :func:`forecast.load_data` or :func:`forecast.load_sample`; tables are put on the
+        2022 boundaries first.
+    year : int
+        Forecast year, 1 to 5 years after the last data year.
+    assumptions : Assumptions, optional
+    reconciliation : {"bottom_up", "wls_struct", "ols", "mint_shrink"}
+        How cell demand is made coherent with the region, sector and national demand forecasts
+        (:mod:`models.reconciliation`). Bottom-up is the default because it was the most
+        accurate in the back-test against the sample's truth
+        (``benchmarks/results/shortage_reconciliation.json``): structural WLS was as good,
+        MinT with shrinkage, estimated from a handful of back-test errors per series, worse.
+        MinT falls back to structural WLS, then OLS, when its covariance cannot be estimated;
+        ``reconciliation`` in the result says which ran.
+    n_windows : int
+        Back-test origins for the quantiles (fewer when the data are short).
+    n_jobs : int
+        joblib workers for the models.
+    backend : str, optional
+        joblib backend of the models' parallel steps, e.g. ``"loky"`` or ``"threading"``.
+    random_state : int
+        Seed of the models.
+    panel : SeriesPanel, optional
+        The series panel of ``data`` (:func:`~forecast.shortage.panel.build_series_panel`),
+        when the caller has built it already; built here otherwise.
+
+    Returns
+    -------
+    ShortageForecast
+    """
+    assumptions = assumptions or Assumptions()
+    if reconciliation not in RECONCILIATION_METHODS:
+        raise InputError(f"reconciliation {reconciliation!r}: expected one of "
+                         f"{', '.join(RECONCILIATION_METHODS)}")
+    origin = data.last_year
+    horizon = int(year) - origin
+    if not 1 <= horizon <= MAX_HORIZON:
+        raise InputError(f"--year {year}: expected a year from {origin + 1} to "
+                         f"{origin + MAX_HORIZON} (the data end in {origin})")
+    panel = panel if panel is not None else build_series_panel(data)
+    tables = panel.tables
+    table, model, reconciled = _forecast_balance(panel.series, tables, origin, int(year), assumptions,
+                                                 n_jobs, random_state, reconciliation, backend)
+
+    scale = demand_scale(panel.series, origin)
+    errors = []
+    for past in calibration_origins(data.first_year, origin, horizon, n_windows):
+        past_tables = {name: frame[frame["year"] <= past] for name, frame in tables.items()}
+        predicted, _, _ = _forecast_balance(panel.series, past_tables, past, past + horizon, assumptions,
+                                            n_jobs, random_state, reconciliation, backend)
+        observed = observed_balance(panel, past + horizon, assumptions)
+        error = observed["shortage"].to_numpy() - predicted["shortage"].to_numpy()
+        ids = "demand|" + predicted["region"] + "|" + predicted["sector"] + "|" + predicted["skill"]
+        errors.append(error / scale.reindex(ids).fillna(1.0).to_numpy())
+    ids = "demand|" + table["region"] + "|" + table["sector"] + "|" + table["skill"]
+    cell_scale = scale.reindex(ids).fillna(1.0).to_numpy()
+    if errors:
+        pooled = np.concatenate(errors)
+        pooled = pooled[np.isfinite(pooled)]
+        offsets = np.quantile(pooled, QUANTILES)
+    else:  # too little history to back-test: a wide normal band of four typical changes
+        offsets = stats.norm.ppf(QUANTILES) * 4.0
+    for q, offset in zip(QUANTILES, offsets):
+        table[f"shortage_p{round(q * 100):02d}"] = table["shortage"] + cell_scale * offset
+    table = borrow_for_small_cells(table, assumptions.min_cell_size)
+    table["tier"] = classify_tiers(table["shortage"], table["demand"], assumptions)
+    table = table.sort_values(["region", "sector", "skill"]).reset_index(drop=True)
+
+    counts = model.selected_["model"].value_counts().sort_index().to_dict()
+    at_origin = tables["employment"]
+    employed = at_origin.loc[(at_origin["year"] == origin) & (at_origin["region"] != "KZ"), "employed"].sum()
+    applicants = 0.0
+    if "applicants" in tables:
+        frame = tables["applicants"]
+        applicants = frame.loc[(frame["year"] == origin) & (frame["region"] != "KZ"), "applicants"].sum()
+    return ShortageForecast(table, origin, int(year), float(employed + applicants),
+                            {str(k): int(v) for k, v in counts.items()}, model.fallbacks_,
+                            assumptions, dict(reconciled))
+
+
+def borrow_for_small_cells(table: pd.DataFrame, min_cell_size: float) -> pd.DataFrame:
+    """Flag cells below ``min_cell_size`` and give them their parent's rates.
+
+    Following Cedefop's practice, a cell of a few dozen workers is not forecast on its own: its
+    balance per worker is taken from the same sector and skill in the whole country, which
+    pools enough workers for a stable estimate. Quantile offsets keep their width.
+    """
+    table = table.copy()
+    small = (table["demand"] < min_cell_size).to_numpy()
+    table["small_cell"] = small
+    if not small.any():
+        return table
+    columns = [*DRIVERS, "openings", "seekers", "shortage"]
+    parent = table.groupby(["sector", "skill"])[[*columns, "demand"]].transform("sum")
+    per_worker = parent[columns].div(parent["demand"].where(parent["demand"] > 0), axis=0).fillna(0.0)
+    borrowed = per_worker.mul(table["demand"], axis=0)
+    quantiles = [c for c in table.columns if c.startswith("shortage_p")]
+    offsets = table[quantiles].sub(table["shortage"], axis=0)
+    table.loc[small, columns] = borrowed.loc[small, columns].to_numpy()
+    table.loc[small, quantiles] = offsets.loc[small].add(table.loc[small, "shortage"], axis=0).to_numpy()
+    return table
+
+
+def classify_tiers(shortage: pd.Series, demand: pd.Series, assumptions: Assumptions) -> pd.Series:
+    """Tier of each cell from its shortage as a share of demand."""
+    ratio = shortage / demand.where(demand > 0)
+    ratio = ratio.fillna(0.0)
+    tier = np.select(
+        [ratio >= assumptions.severe_threshold, ratio >= assumptions.shortage_threshold,
+         ratio <= -assumptions.surplus_threshold],
+        ["severe shortage", "shortage", "surplus"], default="balance")
+    return pd.Series(tier, index=shortage.index)

@@ -1,0 +1,151 @@
+"""The quota workbook: read back with openpyxl and checked against quota.csv."""
+
+import hashlib
+import zipfile
+
+import pandas as pd
+import pytest
+from openpyxl import load_workbook
+
+from forecast import load_sample, run_quota
+from forecast.deliverables.content import planner_content
+from forecast.deliverables.i18n import Labels
+from forecast.pipeline import QuotaRun
+from forecast.deliverables.workbook import write_workbook
+
+YEAR = 2027
+
+
+@pytest.fixture(scope="module")
+def job(tmp_path_factory):
+    data = load_sample()
+    out = tmp_path_factory.mktemp("wb") / "quota"
+    result = run_quota(data, YEAR, out=out, lang="ru")
+    return data, result, out
+
+
+@pytest.fixture(scope="module")
+def book(job):
+    return load_workbook(job[2] / "quota.xlsx")
+
+
+def _frame(sheet, header_row=1):
+    rows = list(sheet.iter_rows(min_row=header_row, values_only=True))
+    return pd.DataFrame(rows[1:], columns=rows[0])
+
+
+def test_sheets_are_named_in_the_chosen_language(book):
+    t = Labels("ru")
+    expected = [t(f"sheet.{k}") for k in ("summary", "regions", "sectors", "detail", "shortage",
+                                          "ranking", "scenarios", "backtest", "policy", "sources")]
+    assert book.sheetnames == expected
+
+
+def test_detail_sheet_matches_quota_csv(job, book):
+    csv = pd.read_csv(job[2] / "quota.csv", dtype={"category": str})
+    t = Labels("ru")
+    detail = _frame(book[t("sheet.detail")])
+    total = detail.iloc[-1]
+    lines = detail.iloc[:-1]
+    assert len(lines) == len(csv)
+    assert list(lines[t.column("region")]) == list(csv["region"])
+    assert list(lines[t.column("category")].astype(str)) == list(csv["category"])
+    assert list(lines[t.column("quota")]) == list(csv["quota"])
+    assert list(lines[t.column("quota_high")]) == list(csv["quota_high"])
+    # Names come from the shipped classification in Russian.
+    assert lines[t.column("region_name")].iloc[0] == t.region(csv["region"].iloc[0])
+    last = len(csv) + 1
+    assert total[t.column("quota")] == f"=SUBTOTAL(109,G2:G{last})" or "SUBTOTAL" in str(total[t.column("quota")])
+    assert total.iloc[0] == t("total")
+
+
+def test_region_and_sector_sheets_add_up_to_the_csv(job, book):
+    csv = pd.read_csv(job[2] / "quota.csv")
+    t = Labels("ru")
+    for sheet, key in ((t("sheet.regions"), "region"), (t("sheet.sectors"), "sector")):
+        frame = _frame(book[sheet]).iloc[:-1]
+        expected = csv.groupby(key)["quota"].sum()
+        got = frame.set_index(t.column(key))[t.column("quota")]
+        assert got.to_dict() == expected.to_dict()
+        assert "SUBTOTAL" in str(_frame(book[sheet]).iloc[-1][t.column("quota")])
+
+
+def test_tables_are_formatted_for_planners(book):
+    t = Labels("ru")
+    for name in (t("sheet.regions"), t("sheet.sectors"), t("sheet.detail"), t("sheet.shortage")):
+        sheet = book[name]
+        assert sheet.freeze_panes == "A2"
+        assert sheet.auto_filter.ref and sheet.auto_filter.ref.startswith("A1:")
+        assert sheet["A1"].font.bold
+        assert sheet["A1"].fill.fgColor.rgb.endswith("0F766E")
+        assert all((sheet.column_dimensions[c].width or 0) >= 8 for c in "ABC")
+    regions = book[t("sheet.regions")]
+    quota_column = [c.value for c in regions[1]].index(t.column("quota")) + 1
+    assert regions.cell(row=2, column=quota_column).number_format == "#,##0"
+
+
+def test_summary_shows_totals_and_the_synthetic_notice(job, book):
+    info = job[1].run_info
+    sheet = book[Labels("ru")("sheet.summary")]
+    texts = [c for row in sheet.iter_rows(values_only=True) for c in row if c is not None]
+    assert Labels("ru")("banner") in texts
+    assert info["totals"]["quota"] in texts and info["totals"]["cap"] in texts
+
+
+def test_optional_pieces_are_written_or_declared_absent(job, book):
+    t = Labels("ru")
+    result = job[1]
+    ranking = [c for row in book[t("sheet.ranking")].iter_rows(values_only=True) for c in row if c]
+    if result.ranking:
+        assert t.column("rank") in ranking
+    else:
+        assert t("absent", what=t("piece.ranking")) in ranking
+    scenarios = [c for row in book[t("sheet.scenarios")].iter_rows(values_only=True) for c in row if c]
+    if result.scenarios is None:
+        assert scenarios == [t("absent", what=t("piece.scenarios"))]
+    backtest = [c for row in book[t("sheet.backtest")].iter_rows(values_only=True) for c in row if c]
+    assert t.column("smape") in backtest
+
+
+def test_policy_and_sources_sheets_record_the_run(job, book):
+    t = Labels("ru")
+    info = job[1].run_info
+    policy = _frame(book[t("sheet.policy")])
+    assert "cap_percent_of_labour_force" in set(policy[t.column("setting")])
+    sources = [c for row in book[t("sheet.sources")].iter_rows(values_only=True) for c in row if c]
+    for name, digest in info["data"]["sha256"].items():
+        assert name in sources and digest in sources
+
+
+def test_workbook_bytes_are_the_same_for_the_same_inputs(job, tmp_path):
+    data, result, _ = job
+    # Two runs differ only in their time stamps (run.json's "created" and "seconds").
+    for name, created in (("a", "2027-01-01T00:00:00+00:00"), ("b", "2031-06-30T12:00:00+00:00")):
+        run = QuotaRun(result.forecast, result.quota,
+                       dict(result.run_info, created=created, seconds=len(name)), None,
+                       result.ranking, result.indicators, result.scenarios)
+        write_workbook(tmp_path / f"{name}.xlsx", planner_content(data, run, "en", backtest_windows=1))
+    a, b = (tmp_path / "a.xlsx").read_bytes(), (tmp_path / "b.xlsx").read_bytes()
+    assert hashlib.sha256(a).hexdigest() == hashlib.sha256(b).hexdigest()
+    with zipfile.ZipFile(tmp_path / "a.xlsx") as archive:
+        core = archive.read("docProps/core.xml").decode()
+        assert all(info.date_time == (1980, 1, 1, 0, 0, 0) for info in archive.infolist())
+    assert f"{result.run_info['origin'] + 1}-01-01T00:00:00Z" in core
+
+
+def test_detail_reasons_are_in_the_chosen_language(job, book):
+    import re
+
+    t = Labels("ru")
+    lines = _frame(book[t("sheet.detail")]).iloc[:-1]
+    reasons = lines[t.column("reason")]
+    assert reasons.str.contains(r"[а-яА-Я]").all()
+    assert not reasons.str.contains(r"\b(?:from abroad|No quota|openings)\b").any()
+    given = lines[lines[t.column("quota")] > 0]
+    assert given[t.column("reason")].str.contains("из-за рубежа").all()
+    for value in given[t.column("quota")].head(20):
+        assert re.search(rf"^{value} из-за рубежа", given.loc[given[t.column('quota')] == value,
+                                                               t.column("reason")].iloc[0])
+    assert set(lines[t.column("binding_constraint")]) <= {t(f"constraint.{k}") for k in (
+        "none", "no need", "national ceiling", "region cap", "sector cap", "floor",
+        "local content", "protected sector", "not seasonal sector")}

@@ -1,0 +1,169 @@
+"""The labor-forecast command line: outputs, summary, loudness, help and exit codes."""
+
+import json
+
+import pandas as pd
+import pytest
+
+from forecast.cli import EXAMPLES, HANDLERS, build_parser, main
+
+
+@pytest.fixture(scope="module")
+def quota_run(tmp_path_factory):
+    out = tmp_path_factory.mktemp("cli") / "proposal"
+    capture = pytest.MonkeyPatch()
+    import io
+    import sys
+
+    stdout = io.StringIO()
+    capture.setattr(sys, "stdout", stdout)
+    try:
+        status = main(["quota", "--year", "2027", "--lang", "ru", "--out", str(out), "--verbose",
+                       "--backtest", "1"])
+    finally:
+        capture.undo()
+    return status, stdout.getvalue(), out
+
+
+def test_quota_writes_the_four_files_and_a_summary(quota_run):
+    status, printed, out = quota_run
+    assert status == 0
+    assert sorted(p.name for p in out.iterdir()) == ["quota.csv", "quota.xlsx", "report.html", "run.json"]
+    quota = pd.read_csv(out / "quota.csv")
+    # The summary speaks the language asked for, numbers in its notation.
+    total = f"{quota['quota'].sum():,}".replace(",", "\u00a0")
+    assert f"рекомендуемая квота  {total:>10}" in printed
+    assert "По регионам" in printed and "Туркестанская область" in printed
+    assert "синтетические данные" in printed
+    assert '<html lang="ru">' in (out / "report.html").read_text(encoding="utf-8")
+
+
+def test_summary_in_english_from_the_written_files(quota_run):
+    from types import SimpleNamespace
+
+    from forecast.deliverables.console import quota_summary
+
+    out = quota_run[2]
+    result = SimpleNamespace(run_info=json.loads((out / "run.json").read_text()),
+                             quota=pd.read_csv(out / "quota.csv"))
+    text = quota_summary(result, lang="en", rows=3)
+    total = result.quota["quota"].sum()
+    assert f"recommended quota  {total:>10,}" in text
+    assert "By region" in text and "Turkestan Region" in text and "... and 17 more" in text
+    assert "NOTE: synthetic sample data, not official statistics." in text
+    assert "back-test 2024: allocation error" in text
+
+
+def test_output_off_a_terminal_has_no_colour_or_progress_bar(quota_run):
+    printed = quota_run[1]
+    assert "\033[" not in printed and "\r" not in printed
+
+
+def test_verbose_reports_steps_and_models(quota_run):
+    printed = quota_run[1]
+    assert "forecast and quota done" in printed and "report done" in printed
+    assert "models chosen" in printed
+
+
+def test_quiet_prints_nothing(tmp_path, capsys):
+    assert main(["backtest", "--h", "1", "--windows", "1", "--out", str(tmp_path / "bt"), "--quiet"]) == 0
+    captured = capsys.readouterr()
+    assert captured.out == "" and captured.err == ""
+    assert {p.name for p in (tmp_path / "bt").iterdir()} == {"backtest.csv", "metrics.csv", "backtest.html", "run.json"}
+    page = (tmp_path / "bt" / "backtest.html").read_text(encoding="utf-8")
+    assert 'id="chart-backtest"' in page and "<svg" in page
+
+
+def test_forecast_writes_csv_and_a_page(tmp_path, capsys):
+    out = tmp_path / "shortage"
+    assert main(["forecast", "--year", "2026", "--out", str(out), "--lang", "kk"]) == 0
+    printed = capsys.readouterr().out
+    table = pd.read_csv(out / "shortage.csv")
+    assert len(table) > 0 and {"shortage", "tier"} <= set(table.columns)
+    page = (out / "shortage.html").read_text(encoding="utf-8")
+    assert '<html lang="kk">' in page and 'id="synthetic-banner"' in page
+    assert f"{len(table):,} region x sector x skill cells" in printed
+    assert json.loads((out / "run.json").read_text())["year"] == 2026
+
+
+@pytest.mark.parametrize("argv, message", [
+    (["quota", "--year", "2040"], "--year 2040"),
+    (["quota", "--year", "2027", "--policy", "missing-policy.toml"], "policy file not found"),
+    (["quota", "--year", "2027", "--scenario", "no_such"], "unknown scenario"),
+    (["backtest", "--h", "0"], "at least 1"),
+    (["quota", "--year", "2027", "--backtest", "30"], "at most 16 years"),
+    (["quota", "--year", "2027", "--backtest", "-1"], "0 or more"),
+    (["validate", "no-such-folder"], "no-such-folder"),
+])
+def test_bad_input_exits_2_with_a_message_and_writes_nothing(argv, message, tmp_path, capsys, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    assert main(argv) == 2
+    captured = capsys.readouterr()
+    assert message in captured.err and "Traceback" not in captured.err
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_quota_backtest_reaches_the_summary_run_json_report_and_workbook(quota_run):
+    from openpyxl import load_workbook
+
+    status, printed, out = quota_run
+    assert "ретроспективная проверка 2024: ошибка распределения" in printed
+    backtest = json.loads((out / "run.json").read_text())["quota_backtest"]
+    assert backtest["basis"] == "observed" and backtest["origins"] == [2023]
+    rules = [row["rule"] for row in backtest["by_year"]]
+    assert rules == ["recommendation", "status_quo", "last_year_need"]
+    assert {row["year"] for row in backtest["by_year"]} == {"2024"}
+    page = (out / "report.html").read_text(encoding="utf-8")
+    assert "По годам квоты" in page and "действующее правило" in page
+    # Indicator names and units are translated, and years carry no thousands separator.
+    assert "использование квоты" in page and "quota_utilisation" not in page
+    assert "2\u00a0014" not in page and '<td class="n">2014</td>' in page
+    cells = [c.value for row in load_workbook(out / "quota.xlsx").worksheets for r in row.iter_rows()
+             for c in r]
+    assert "ошибка распределения" in cells and "рекомендация" in cells
+
+
+def test_existing_output_is_refused_with_status_2(quota_run, capsys):
+    assert main(["quota", "--year", "2027", "--out", str(quota_run[2])]) == 2
+    assert "--force" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("argv", [["quota", "--year", "2027", "--lang", "de"], ["quota"], ["nothing"],
+                                  ["quota", "--year", "2027", "--quiet", "--verbose"]])
+def test_bad_usage_exits_2(argv, capsys):
+    with pytest.raises(SystemExit) as stop:
+        main(argv)
+    assert stop.value.code == 2
+    assert "usage:" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("command", sorted(HANDLERS))
+def test_every_command_has_help_with_examples(command, capsys):
+    with pytest.raises(SystemExit) as stop:
+        main([command, "--help"])
+    assert stop.value.code == 0
+    text = capsys.readouterr().out
+    assert "examples:" in text and EXAMPLES[command].splitlines()[1].strip() in text
+
+
+def test_internal_errors_exit_1_without_traceback(monkeypatch, capsys):
+    def broken(args):
+        raise RuntimeError("disk on fire")
+
+    monkeypatch.setitem(HANDLERS, "validate", broken)
+    assert main(["validate", "x"]) == 1
+    err = capsys.readouterr().err
+    assert "internal error" in err and "disk on fire" in err and "Traceback" not in err
+
+
+def test_language_options_match_the_label_files():
+    quota = build_parser()._subparsers._group_actions[0].choices["quota"]
+    lang = next(a for a in quota._actions if a.dest == "lang")
+    assert tuple(lang.choices) == ("en", "ru", "kk")
+
+
+def test_scenario_names_in_help_match_the_scenarios():
+    from forecast.cli import SCENARIO_NAMES
+    from forecast.quota.scenarios import SCENARIOS
+
+    assert sorted(SCENARIO_NAMES) == sorted(SCENARIOS)

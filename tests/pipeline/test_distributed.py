@@ -1,0 +1,47 @@
+"""The same run on a Dask cluster gives the same results as on this machine."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from forecast import InputError, forecast_shortage
+from forecast.pipeline.parallel import parallel_backend
+
+distributed = pytest.importorskip("distributed")
+
+
+@pytest.fixture(scope="module")
+def cluster():
+    # Worker threads in this process keep start-up short; the scheduler path is the real one.
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=False,
+                                  dashboard_address=None) as local:
+        yield local.scheduler_address
+
+
+def test_shortage_forecast_is_identical_on_the_cluster(sample, sample_forecast, cluster):
+    with parallel_backend(cluster) as (backend, n_jobs):
+        assert n_jobs == -1
+        remote = forecast_shortage(sample, 2026, n_jobs=n_jobs, backend=backend)
+    pd.testing.assert_frame_equal(remote.table, sample_forecast.table)
+    assert remote.models == sample_forecast.models
+
+
+def test_unreachable_scheduler_is_a_clear_error():
+    with pytest.raises(InputError, match="cannot reach the Dask scheduler"):
+        with parallel_backend("tcp://127.0.0.1:9", timeout="1s"):
+            pass
+
+
+def test_main_job_on_the_cluster_writes_the_same_quota(sample, cluster, tmp_path):
+    from forecast import cli
+
+    assert cli.main(["quota", "--year", "2026", "--out", str(tmp_path / "local"), "--quiet"]) == 0
+    assert cli.main(["quota", "--year", "2026", "--out", str(tmp_path / "remote"), "--quiet",
+                     "--scheduler", cluster]) == 0
+    for name in ("quota.csv", "quota.xlsx"):
+        assert (tmp_path / "local" / name).read_bytes() == (tmp_path / "remote" / name).read_bytes()
+    import json
+
+    run = json.loads((tmp_path / "remote" / "run.json").read_text())
+    assert run["parallel"]["scheduler"] == cluster

@@ -1,0 +1,175 @@
+"""The quota proposal on the sample: shape, totals, constraints, explanations, comparison."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import forecast
+from forecast.inputs.errors import InputError
+from forecast.quota.policy import Policy
+from forecast.quota import recommend_quota
+from forecast.quota.backtest import backtest_quota, observed_need, scores, true_need, truncate
+from forecast.quota.ranking import rank_demand
+from forecast.inputs.regions import region_codes
+from forecast.quota.status_quo import last_year_quota, status_quo_quota
+
+YEAR = 2025
+
+
+@pytest.fixture(scope="module")
+def sample():
+    return forecast.load_sample()
+
+
+@pytest.fixture(scope="module")
+def shortage(sample):
+    return forecast.forecast_shortage(sample, YEAR)
+
+
+@pytest.fixture(scope="module")
+def proposal(shortage):
+    return recommend_quota(shortage)
+
+
+def test_one_line_per_region_sector_category_with_contract_columns(proposal):
+    assert len(proposal) == 20 * 21 * 5
+    assert not proposal.duplicated(["region", "sector", "category"]).any()
+    for column in ("region", "sector", "category", "quota", "quota_low", "quota_high", "shortage",
+                   "tier", "reason", "driver_type", "binding_constraint", "fee_multiplier"):
+        assert column in proposal
+    assert proposal["quota"].dtype.kind == "i"
+
+
+def test_totals_add_up_within_the_ceiling_and_no_line_is_negative(proposal):
+    for column in ("quota", "quota_low", "quota_high"):
+        assert (proposal[column] >= 0).all()
+        assert proposal[column].sum() <= proposal.attrs["cap"]
+        assert proposal[column].sum() == proposal.attrs["totals"][column]
+    assert proposal["quota_low"].sum() <= proposal["quota"].sum() <= proposal["quota_high"].sum()
+    assert (np.abs(proposal["quota"] - proposal["allocated"]) < 1).all()
+
+
+def test_every_line_is_explained(proposal):
+    assert proposal["reason"].str.len().gt(20).all()
+    given = proposal[proposal["quota"] > 0]
+    assert given["reason"].str.contains("from abroad").all()
+    assert set(proposal["driver_type"]) <= {"retention gap", "suitability gap", "long training gap",
+                                            "short training gap", "no gap"}
+    assert (given["driver_type"] != "no gap").all()
+
+
+def test_protected_and_closed_lines_get_zero(proposal):
+    policy = Policy()
+    assert proposal.loc[proposal["sector"].isin(policy.protected_sectors), "quota"].eq(0).all()
+    closed = (proposal["category"] == "seasonal") & ~proposal["sector"].isin(policy.seasonal_sectors)
+    assert proposal.loc[closed, "quota_high"].eq(0).all()
+
+
+def test_fee_multiplier_follows_the_tier(proposal):
+    fees = Policy().fee_multiplier
+    assert (proposal["fee_multiplier"] == proposal["tier"].map(fees)).all()
+
+
+def test_a_binding_ceiling_cuts_by_severity_and_keeps_floors_and_caps(shortage):
+    full = recommend_quota(shortage)
+    policy = Policy(cap_percent_of_labour_force=0.02, sector_floors={"F": 150},
+                    region_caps={"KZ-75": 40}, priority={"Q": 3.0})
+    cut = recommend_quota(shortage, policy)
+    assert cut.attrs["cap_binding"] and cut["quota"].sum() == cut.attrs["cap"]
+    assert (cut["quota"] <= np.ceil(cut["need"] + 1e-6)).all()
+    assert cut.loc[cut["region"] == "KZ-75", "quota"].sum() <= 40
+    sector_f = cut.loc[cut["sector"] == "F"]
+    assert sector_f["quota"].sum() >= min(150, int(np.floor(sector_f["need"].sum())))
+    assert "national ceiling" in set(cut["binding_constraint"])
+    assert cut["reason"][cut["binding_constraint"] == "national ceiling"].str.contains("ceiling").all()
+    # Priority: health keeps a larger share of its need than the average line.
+    kept = cut.groupby("sector")["allocated"].sum() / full.groupby("sector")["allocated"].sum()
+    assert kept["Q"] > kept.drop("Q").mean()
+
+
+def test_floors_above_the_ceiling_are_refused(shortage):
+    need = recommend_quota(shortage)["need"].sum()
+    policy = Policy(cap_percent_of_labour_force=0.001, sector_floors={"Q": float(need)})
+    with pytest.raises(InputError, match="floors"):
+        recommend_quota(shortage, policy)
+
+
+def test_same_inputs_same_proposal(shortage, proposal):
+    again = recommend_quota(shortage)
+    pd.testing.assert_frame_equal(proposal, again)
+
+
+def test_status_quo_is_a_share_of_the_labour_force_split_by_region(shortage, proposal):
+    policy = Policy()
+    total = int(np.floor(shortage.labour_force * policy.status_quo_percent / 100))
+    status = status_quo_quota(shortage, policy)
+    assert status.sum() == total and (proposal["status_quo"].to_numpy() == status).all()
+    by_region = proposal.groupby("region")["status_quo"].sum()
+    demand = shortage.table.groupby("region")["demand"].sum()
+    assert np.allclose(by_region / total, demand / demand.sum(), atol=2e-3)
+
+
+def test_last_year_quota_spreads_the_published_total(sample, shortage):
+    last, info = last_year_quota(sample, YEAR, shortage, Policy())
+    published = sample["quota"].query("year == 2024 and region == 'KZ'")["quota"].iloc[0]
+    assert info["year"] == 2024 and last.sum() == published
+
+
+def test_ranking_orders_by_intensity_with_evidence(shortage, proposal):
+    ranking = rank_demand(shortage, proposal)
+    sectors = ranking["sectors"]
+    assert list(sectors["rank"]) == list(range(1, 22))
+    assert sectors["intensity"].is_monotonic_decreasing
+    assert sectors["quota"].sum() == proposal["quota"].sum()
+    assert len(ranking["regions"]) == 20
+
+
+def test_backtest_pieces_see_no_future_and_score_correctly(sample):
+    cut = truncate(sample, 2018)
+    assert all(frame["year"].max() <= 2018 for frame in cut.tables.values())
+    need = true_need(forecast.load_truth(), 2019, Policy())
+    assert need.shape == (2100,) and (need >= 0).all()
+    result = scores(np.array([2.0, 0.0, 5.0]), np.array([1.0, 3.0, 5.0]), np.array(["a", "a", "b"]))
+    assert result["unused"] == 1 and result["unmet"] == 3
+    assert result["allocation_error"] == pytest.approx(4 / 9)
+    assert result["region_allocation_error"] == pytest.approx(2 / 9)
+    # Shares 2/7, 0, 5/7 against 1/9, 3/9, 5/9.
+    assert result["distribution_error"] == pytest.approx(0.5 * (11 / 63 + 21 / 63 + 10 / 63))
+    same_shares = scores(np.array([2.0, 6.0]), np.array([1.0, 3.0]), np.array(["a", "b"]))
+    assert same_shares["distribution_error"] == pytest.approx(0.0)
+
+
+def test_true_need_is_put_on_the_units_the_forecast_was_made_on():
+    truth = forecast.load_truth()
+    policy = Policy()
+    current = true_need(truth, 2019, policy).reshape(20, 21, -1)
+    units = set(region_codes()) - {"KZ-10", "KZ-33", "KZ-62"}
+    then = true_need(truth, 2019, policy, units=units).reshape(20, 21, -1)
+    codes = region_codes()
+    for child in ("KZ-10", "KZ-33", "KZ-62"):
+        assert then[codes.index(child)].sum() == 0
+    untouched = [codes.index(c) for c in units - {"KZ-63", "KZ-19", "KZ-35"}]
+    np.testing.assert_allclose(then[untouched], current[untouched])
+    # Need is the positive part of the merged shortage: never more than the parts' needs.
+    for parent, child in (("KZ-63", "KZ-10"), ("KZ-19", "KZ-33"), ("KZ-35", "KZ-62")):
+        merged = then[codes.index(parent)]
+        parts = current[codes.index(parent)] + current[codes.index(child)]
+        assert (merged <= parts + 1e-9).all()
+
+
+def test_backtest_without_a_truth_scores_against_the_need_observed_afterwards(sample):
+    policy = Policy()
+    need = observed_need(sample, 2024, policy)
+    assert need.shape == (2100,) and (need >= 0).all() and need.sum() > 0
+    # The observed balance of a year needs only the data up to it.
+    np.testing.assert_allclose(observed_need(truncate(sample, 2024), 2024, policy), need)
+    result = backtest_quota(sample, None, [2023], policy=policy)
+    assert result.basis == "observed" and "observed afterwards" in result.definition
+    assert list(result.by_origin["rule"]) == ["recommendation", "status_quo", "last_year_need"]
+    assert result.by_origin["need"].iloc[0] == pytest.approx(need.sum())
+    last = result.by_origin.set_index("rule").loc["last_year_need", "quota"]
+    assert last == pytest.approx(observed_need(sample, 2023, policy).sum())
+    with pytest.raises(InputError, match="not observed yet"):
+        backtest_quota(sample, None, [2024], policy=policy)
