@@ -165,12 +165,15 @@ def backtest_origins(data: Dataset, years: int) -> list[int]:
 def backtest_piece(result: QuotaBacktest, labels: Labels) -> dict:
     """The quota back-test as the workbook and the report show it: by year and pooled."""
     columns = ["need", "quota", "unused", "unmet", "allocation_error"]
-    by_year = result.by_origin[["year", "rule", *columns]].copy()
+    # Scale-free measures: where the quota goes, whatever its total.
+    shares = ["distribution_error", "rank_correlation"]
+    by_year = result.by_origin[["year", "rule", *columns, *shares]].copy()
     by_year["year"] = by_year["year"].astype(str)  # a label, not a quantity
-    pooled = result.summary[["rule", *columns]].copy()
+    pooled = result.summary[["rule", *columns, "mean_distribution_error", "mean_rank_correlation"]]
+    pooled = pooled.rename(columns={f"mean_{name}": name for name in shares})
     for frame in (by_year, pooled):
         frame[["need", "quota", "unused", "unmet"]] = frame[["need", "quota", "unused", "unmet"]].round()
-        frame["allocation_error"] = frame["allocation_error"].round(3)
+        frame[["allocation_error", *shares]] = frame[["allocation_error", *shares]].round(3)
     return {"definition": labels(f"backtest.definition_{result.basis}"), "by_year": by_year,
             "pooled": pooled}
 

@@ -41,6 +41,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+from scipy import stats
 
 from forecast.inputs.errors import InputError
 from forecast.inputs.harmonize import onto_regions
@@ -53,7 +54,8 @@ from forecast.shortage import (QUANTILES, Assumptions, SeriesPanel, build_series
                                forecast_shortage, observed_balance)
 from forecast.quota.status_quo import line_grid, status_quo_quota
 
-RULES = ("recommendation", "status_quo", "last_year_need", "hindsight_trend")
+RULES = ("recommendation", "status_quo", "zero", "last_year_need", "last_vacancies",
+         "hindsight_trend")
 HINDSIGHT_YEARS = (2006, 2024)
 OBSERVED_NEED_DEFINITION = (
     "need = the recommendation's need rule applied to the shortage observed afterwards (the "
@@ -155,13 +157,20 @@ def hindsight_trend_need(truth: pd.DataFrame, year: int, policy: Policy,
     return _need_of(now.reset_index(), shortage.to_numpy(), policy)
 
 
-def scores(quota: np.ndarray, need: np.ndarray, regions: np.ndarray) -> dict:
+def scores(quota: np.ndarray, need: np.ndarray, regions: np.ndarray,
+           skilled: np.ndarray | None = None) -> dict:
     """Allocation error, unused quota and unmet need of one allocation against the need.
 
     ``distribution_error`` looks at where the quota goes, whatever its total: the share of the
     quota that would have to move between lines to match the need's distribution (half the sum
     of absolute differences of the two sets of shares; 0 when the shares agree, 1 when the
     quota goes only where there was no need).
+
+    ``rank_correlation`` (with ``skilled``, the skilled employment behind each line) is
+    Spearman's correlation, over the lines with skilled employment, of need intensity
+    (need / skilled employment) with quota intensity (quota / skilled employment): whether
+    the quota is densest where the need is, whatever the total. NaN where either is constant
+    (a quota of zero).
     """
     total = float(need.sum())
     diff = quota - need
@@ -174,7 +183,46 @@ def scores(quota: np.ndarray, need: np.ndarray, regions: np.ndarray) -> dict:
             "unused": float(np.clip(diff, 0, None).sum()),
             "unmet": float(np.clip(-diff, 0, None).sum()),
             "region_allocation_error": float(by_region / total) if total > 0 else float("nan"),
-            "distribution_error": distribution}
+            "distribution_error": distribution,
+            "rank_correlation": rank_correlation(quota, need, skilled)}
+
+
+def rank_correlation(quota: np.ndarray, need: np.ndarray, skilled: np.ndarray | None) -> float:
+    """Spearman's correlation of quota intensity with need intensity (see :func:`scores`)."""
+    if skilled is None:
+        return float("nan")
+    rows = np.asarray(skilled, dtype=float) > 0
+    if rows.sum() < 3:
+        return float("nan")
+    given = quota[rows] / skilled[rows]
+    wanted = need[rows] / skilled[rows]
+    if np.ptp(given) == 0 or np.ptp(wanted) == 0:
+        return float("nan")
+    return float(stats.spearmanr(given, wanted).statistic)
+
+
+def skilled_per_line(table: pd.DataFrame) -> np.ndarray:
+    """Skilled (high and medium) demand of each line's region and sector, in line order."""
+    skilled = table[table["skill"].isin(("high", "medium"))]
+    by_cell = skilled.groupby(["region", "sector"])["demand"].sum()
+    grid = line_grid()
+    index = pd.MultiIndex.from_frame(grid[["region", "sector"]])
+    return by_cell.reindex(index).fillna(0.0).to_numpy(dtype=float)
+
+
+def vacancies_need(tables: dict[str, pd.DataFrame], origin: int, total: float, policy: Policy,
+                   units: set[str]) -> np.ndarray:
+    """The origin year's vacancies put through the need rule and scaled to ``total``: a rule
+    that distributes the quota like last year's unfilled posts (zero without a vacancies table).
+    ``tables`` are the data as they stood at ``origin``, harmonized."""
+    if "vacancies" not in tables:
+        return np.zeros(len(line_grid()))
+    vacancies = tables["vacancies"]
+    rows = vacancies[(vacancies["year"] == origin) & (vacancies["region"] != "KZ")]
+    rows = rows.groupby(["region", "sector", "skill"], as_index=False)["vacancies"].sum()
+    rows = onto_regions(rows.assign(year=origin), units, ["vacancies"])
+    shape = _need_of(rows, rows["vacancies"].to_numpy(dtype=float), policy)
+    return shape * (total / shape.sum()) if shape.sum() > 0 else shape
 
 
 @dataclass(frozen=True)
@@ -242,21 +290,28 @@ def backtest_quota(data: Dataset, truth: pd.DataFrame | None, origins: list[int]
                                      panel=panel_at(origin))
         proposal = recommend_quota(forecast, policy)
         units = set(forecast.table["region"])
+        skilled = skilled_per_line(forecast.table)
         if truth is None:
             need = need_observed(year, units)
             last = need_observed(origin, units)
         else:
             need = true_need(truth, year, policy, units=units)
             last = true_need(truth, origin, policy, units=units)
-        allocations = {"recommendation": proposal["quota"].to_numpy(dtype=float),
+        recommended = proposal["quota"].to_numpy(dtype=float)
+        allocations = {"recommendation": recommended,
                        "status_quo": status_quo_quota(forecast, policy).astype(float),
+                       "zero": np.zeros_like(recommended),
                        # A reference no planner has in time: the need of the origin year itself.
-                       "last_year_need": last}
+                       "last_year_need": last,
+                       # Last year's unfilled posts as the distribution, at the proposal's total.
+                       "last_vacancies": vacancies_need(panel_at(origin).tables, origin,
+                                                        float(recommended.sum()), policy, units)}
         if truth is not None and with_hindsight:
             allocations["hindsight_trend"] = hindsight_trend_need(truth, year, policy, units=units)
         for rule, quota in allocations.items():
             rows.append({"origin": origin, "year": year, "rule": rule, "need": float(need.sum()),
-                         "ceiling": int(proposal.attrs["cap"]), **scores(quota, need, regions)})
+                         "ceiling": int(proposal.attrs["cap"]),
+                         **scores(quota, need, regions, skilled)})
     by_origin = pd.DataFrame(rows)
     pooled = by_origin.groupby("rule", sort=False).agg(
         need=("need", "sum"), quota=("quota", "sum"), unused=("unused", "sum"),
@@ -267,6 +322,8 @@ def backtest_quota(data: Dataset, truth: pd.DataFrame | None, origins: list[int]
         "region_allocation_error"].mean()
     pooled["mean_distribution_error"] = by_origin.groupby("rule", sort=False)[
         "distribution_error"].mean()
+    pooled["mean_rank_correlation"] = by_origin.groupby("rule", sort=False)[
+        "rank_correlation"].mean()
     if truth is None:
         return QuotaBacktest(by_origin, pooled.reset_index(), OBSERVED_NEED_DEFINITION, "observed")
     return QuotaBacktest(by_origin, pooled.reset_index(), NEED_DEFINITION, "truth")

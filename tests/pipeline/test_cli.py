@@ -111,7 +111,8 @@ def test_quota_backtest_reaches_the_summary_run_json_report_and_workbook(quota_r
     backtest = json.loads((out / "run.json").read_text())["quota_backtest"]
     assert backtest["basis"] == "observed" and backtest["origins"] == [2023]
     rules = [row["rule"] for row in backtest["by_year"]]
-    assert rules == ["recommendation", "status_quo", "last_year_need"]
+    assert rules == ["recommendation", "status_quo", "zero", "last_year_need", "last_vacancies"]
+    assert all("rank_correlation" in row and "distribution_error" in row for row in backtest["pooled"])
     assert {row["year"] for row in backtest["by_year"]} == {"2024"}
     page = (out / "report.html").read_text(encoding="utf-8")
     assert "По годам квоты" in page and "действующее правило" in page

@@ -10,7 +10,9 @@ import forecast
 from forecast.inputs.errors import InputError
 from forecast.quota.policy import Policy
 from forecast.quota import recommend_quota
-from forecast.quota.backtest import backtest_quota, observed_need, scores, true_need, truncate
+from forecast.quota.backtest import (RULES, backtest_quota, observed_need, rank_correlation, scores,
+                                     true_need, truncate, vacancies_need)
+from forecast.quota.status_quo import line_grid
 from forecast.quota.ranking import rank_demand
 from forecast.inputs.regions import region_codes
 from forecast.quota.status_quo import last_year_quota, status_quo_quota
@@ -141,6 +143,41 @@ def test_backtest_pieces_see_no_future_and_score_correctly(sample):
     assert same_shares["distribution_error"] == pytest.approx(0.0)
 
 
+def test_rank_correlation_of_intensities_on_a_hand_computed_example():
+    skilled = np.array([10.0, 20.0, 40.0, 0.0])
+    need = np.array([5.0, 4.0, 2.0, 9.0])       # intensities 0.5, 0.2, 0.05 (last line has none)
+    quota = np.array([1.0, 3.0, 2.0, 7.0])      # intensities 0.1, 0.15, 0.05
+    # Ranks of need intensity 3, 2, 1 against quota intensity 2, 3, 1: rho = 1 - 6 * 2 / 24.
+    assert rank_correlation(quota, need, skilled) == pytest.approx(0.5)
+    assert rank_correlation(need, need, skilled) == pytest.approx(1.0)
+    # A quota of zero ranks nothing, and without employment there is no intensity.
+    assert np.isnan(rank_correlation(np.zeros(4), need, skilled))
+    assert np.isnan(scores(quota, need, np.array(list("aabb")))["rank_correlation"])
+
+
+def test_last_vacancies_rule_spreads_the_total_like_last_years_vacancies():
+    grid = line_grid()
+    vacancies = pd.DataFrame({"region": ["KZ-75", "KZ-75", "KZ-71"], "sector": ["F", "F", "C"],
+                              "skill": ["high", "medium", "high"], "year": [2020, 2020, 2020],
+                              "vacancies": [30.0, 10.0, 60.0]})
+    policy = Policy()
+    rule = vacancies_need({"vacancies": vacancies}, 2020, 500.0, policy, set(region_codes()))
+    assert rule.sum() == pytest.approx(500.0) and (rule >= 0).all()
+    lines = grid.assign(value=rule).groupby(["region", "sector"])["value"].sum()
+    # Every skill level feeds a category, so each cell keeps its share of the vacancies.
+    assert lines[("KZ-75", "F")] == pytest.approx(200.0)
+    assert lines[("KZ-71", "C")] == pytest.approx(300.0)
+    assert vacancies_need({}, 2020, 500.0, policy, set(region_codes())).sum() == 0
+
+
+def test_backtest_reports_every_reference(sample):
+    result = backtest_quota(sample, forecast.load_truth(), [2021], with_hindsight=False)
+    assert set(result.summary["rule"]) == set(RULES) - {"hindsight_trend"}
+    zero = result.summary.set_index("rule").loc["zero"]
+    assert zero["allocation_error"] == pytest.approx(1.0) and zero["unused"] == 0
+    assert result.by_origin["rank_correlation"].notna().sum() >= 3
+
+
 def test_true_need_is_put_on_the_units_the_forecast_was_made_on():
     truth = forecast.load_truth()
     policy = Policy()
@@ -167,7 +204,8 @@ def test_backtest_without_a_truth_scores_against_the_need_observed_afterwards(sa
     np.testing.assert_allclose(observed_need(truncate(sample, 2024), 2024, policy), need)
     result = backtest_quota(sample, None, [2023], policy=policy)
     assert result.basis == "observed" and "observed afterwards" in result.definition
-    assert list(result.by_origin["rule"]) == ["recommendation", "status_quo", "last_year_need"]
+    assert list(result.by_origin["rule"]) == ["recommendation", "status_quo", "zero", "last_year_need",
+                                              "last_vacancies"]
     assert result.by_origin["need"].iloc[0] == pytest.approx(need.sum())
     last = result.by_origin.set_index("rule").loc["last_year_need", "quota"]
     assert last == pytest.approx(observed_need(sample, 2023, policy).sum())
