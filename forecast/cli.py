@@ -12,7 +12,9 @@ and the warnings.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
+import signal
 import sys
 from pathlib import Path
 
@@ -109,11 +111,23 @@ def build_parser() -> argparse.ArgumentParser:
 def _run_options(parser: argparse.ArgumentParser) -> None:
     """Seed and where the models run: options of the commands that forecast."""
     parser.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
-    parser.add_argument("--n-jobs", type=int, default=1, metavar="N",
+    parser.add_argument("--n-jobs", type=_workers, default=1, metavar="N",
                         help="parallel workers for the models on this machine (default 1)")
     parser.add_argument("--scheduler", metavar="ADDRESS",
                         help="run the models on a Dask cluster (needs the 'distributed' extra), "
                              "e.g. tcp://scheduler:8786")
+
+
+def _workers(text: str) -> int:
+    """``--n-jobs``: a whole number of workers, 1 or more (or -1 for one per core)."""
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1 and value != -1:
+        raise argparse.ArgumentTypeError(f"{text!r}: expected a whole number of workers, 1 or "
+                                         "more (or -1 for one per core)")
+    return value
 
 
 def _data_option(parser: argparse.ArgumentParser) -> None:
@@ -157,14 +171,15 @@ def _dataset(path: Path | None):
 QUOTA_STEPS = ["forecast and quota", "history", "forecast fan", "back-test", "workbook", "report"]
 
 
-def _refuse_existing(out: Path, force: bool) -> None:
-    """Refuse an existing or unwritable output folder before minutes of work, not after."""
-    if out.exists() and not force:
-        raise InputError(f"output folder {out.resolve()} already exists; choose another with --out "
-                         "or pass --force to replace it")
-    if out.exists() and not out.is_dir():
-        raise InputError(f"output path {out.resolve()} exists and is not a folder; choose another "
-                         "with --out")
+def _refuse_existing(out: Path, force: bool, protected: tuple = ()) -> None:
+    """Refuse an output folder that must not be written or replaced (see
+    :func:`forecast.deliverables.outputs.check_output_target`: an existing one is replaced only
+    with ``force`` and only if it is an earlier output of this library; never the data, the
+    policy file, the current directory or a root), or an unwritable one, before minutes of work,
+    not after."""
+    from forecast.deliverables.outputs import check_output_target
+
+    check_output_target(out, force, protected=protected)
     # The results are staged beside ``out``: its nearest existing ancestor must be a writable
     # folder, or the run would fail only when it comes to write.
     ancestor = out.resolve().parent
@@ -185,12 +200,24 @@ def _console(args: argparse.Namespace):
 
 
 def _quota(args: argparse.Namespace) -> int:
+    console = _console(args)
+    out = args.out or Path(f"quota-{args.year}")
+    _refuse_existing(out, args.force, (args.data, args.policy))
+    with _locked(out):
+        return _quota_run(args, console, out)
+
+
+def _locked(out: Path):
+    """Hold the lock of runs into ``out`` from before the work to the end."""
+    from forecast.deliverables.outputs import output_lock
+
+    return output_lock(out)
+
+
+def _quota_run(args: argparse.Namespace, console, out: Path) -> int:
     from forecast.deliverables.console import quota_summary
     from forecast.pipeline import run_quota
 
-    console = _console(args)
-    out = args.out or Path(f"quota-{args.year}")
-    _refuse_existing(out, args.force)
     data = _dataset(args.data)
     console.detail(f"read {data.source}: {len(data.tables)} tables, {data.first_year}-{data.last_year}")
     steps = console.steps(QUOTA_STEPS, QUOTA_STEPS[0])
@@ -221,12 +248,17 @@ def _first_step_done(steps):
 
 
 def _forecast(args: argparse.Namespace) -> int:
+    console = _console(args)
+    out = args.out or Path(f"shortage-{args.year}")
+    _refuse_existing(out, args.force, (args.data,))
+    with _locked(out):
+        return _forecast_run(args, console, out)
+
+
+def _forecast_run(args: argparse.Namespace, console, out: Path) -> int:
     from forecast.deliverables.console import forecast_summary
     from forecast.pipeline import run_forecast
 
-    console = _console(args)
-    out = args.out or Path(f"shortage-{args.year}")
-    _refuse_existing(out, args.force)
     data = _dataset(args.data)
     steps = console.steps(["forecast", "files"], "forecasting shortages")
     try:
@@ -242,14 +274,19 @@ def _forecast(args: argparse.Namespace) -> int:
 
 
 def _backtest(args: argparse.Namespace) -> int:
-    from forecast.deliverables.console import backtest_summary
-    from forecast.pipeline import run_backtest
-
     if args.h < 1 or args.windows < 1:
         raise InputError("--h and --windows must be at least 1")
     console = _console(args)
     out = args.out or Path("backtest")
-    _refuse_existing(out, args.force)
+    _refuse_existing(out, args.force, (args.data,))
+    with _locked(out):
+        return _backtest_run(args, console, out)
+
+
+def _backtest_run(args: argparse.Namespace, console, out: Path) -> int:
+    from forecast.deliverables.console import backtest_summary
+    from forecast.pipeline import run_backtest
+
     data = _dataset(args.data)
     steps = console.steps(["back-test", "files"], "re-forecasting the past")
     try:
@@ -276,17 +313,64 @@ def _validate(args: argparse.Namespace) -> int:
 
 
 def _sample_data(args: argparse.Namespace) -> int:
-    from forecast.inputs.sample import NOTICE, write_sample_directory
+    from forecast.inputs.sample import NOTICE, sample_directory, write_sample_directory
 
     target: Path = args.directory
-    if target.exists() and any(target.iterdir()) and not args.force:
-        raise InputError(f"{target} is not empty; choose an empty folder or pass --force")
+    try:
+        if target.exists() and not target.is_dir():
+            raise InputError(f"{target} exists and is not a folder; choose a folder to write the "
+                             "sample data into")
+        if target.exists() and any(target.iterdir()) and not args.force:
+            raise InputError(f"{target} is not empty; choose an empty folder or pass --force")
+        if target.exists():
+            _refuse_table_conflicts(target, sample_directory())
+    except OSError as exc:
+        raise InputError(f"cannot read {target}: {exc.strerror or exc}") from None
     try:
         written = write_sample_directory(target)
     except OSError as exc:
         raise InputError(f"cannot write {target}: {exc.strerror or exc}") from None
     print(f"wrote {len(written)} files to {target}\n{NOTICE}")
     return 0
+
+
+def _refuse_table_conflicts(target: Path, sample: Path) -> None:
+    """Refuse writing the sample's ``<table>.csv`` beside another file of the same table
+    (``<table>.parquet``, ``.xlsx``): the folder would then give that table twice, which its
+    own ``validate`` refuses."""
+    from forecast.inputs.schema import SUFFIXES
+
+    written = {p.name for p in sample.iterdir() if p.is_file() and p.suffix == ".csv"}
+    tables = {Path(name).stem for name in written}
+    conflicts = sorted(p.name for p in target.iterdir()
+                       if p.stem in tables and p.suffix.lower() in SUFFIXES and p.name not in written)
+    if conflicts:
+        raise InputError(f"{target} already holds {', '.join(conflicts)}; writing the sample's "
+                         f"{', '.join(sorted(Path(c).stem + '.csv' for c in conflicts))} beside "
+                         "it would give a table twice, which validate refuses; remove "
+                         f"{'it' if len(conflicts) == 1 else 'them'} or choose an empty folder")
+
+
+class Terminated(KeyboardInterrupt):
+    """Raised by the SIGTERM handler of :func:`main`: stopped like Ctrl-C, exit 143."""
+
+
+def _terminate(signum, frame) -> None:
+    raise Terminated()
+
+
+@contextlib.contextmanager
+def _sigterm_as_interrupt():
+    """Turn SIGTERM into :class:`Terminated` while ``main`` runs (main thread only)."""
+    try:
+        previous = signal.signal(signal.SIGTERM, _terminate)
+    except (ValueError, OSError):  # not the main thread: leave signals alone
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 HANDLERS = {"quota": _quota, "forecast": _forecast, "backtest": _backtest,
@@ -297,14 +381,18 @@ def main(argv: list[str] | None = None) -> int:
     """Entry point of ``labor-forecast``; returns the exit status."""
     args = build_parser().parse_args(argv)
     try:
-        return HANDLERS[args.command](args)
+        with _sigterm_as_interrupt():
+            return HANDLERS[args.command](args)
     except DataValidationError as exc:
         print(f"labor-forecast {args.command}: {exc}", file=sys.stderr)
         return 2
     except InputError as exc:
         print(f"labor-forecast {args.command}: error: {exc}", file=sys.stderr)
         return 2
-    except KeyboardInterrupt:
+    except KeyboardInterrupt as exc:
+        if isinstance(exc, Terminated):
+            print("labor-forecast: terminated; no output was written", file=sys.stderr)
+            return 143
         print("labor-forecast: interrupted; no output was written", file=sys.stderr)
         return 130
     except Exception as exc:  # an internal error: say so plainly, without a traceback

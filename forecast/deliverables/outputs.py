@@ -1,12 +1,16 @@
 """Writing results: all files into a temporary folder first, moved into place at the end.
 
 A run that fails or is killed half-way leaves no half-written output and never touches the
-results of an earlier run; an existing output folder is replaced only when asked to.
+results of an earlier run; an existing output folder is replaced only when asked to, and only
+if it holds nothing but an earlier output of this library (:func:`check_output_target`).
+
+Two runs into the same folder at once are refused: a run holds a lock file ``.<name>-lock``
+beside its output folder (process id and host) while it works (:func:`output_lock`).
 
 A process killed outright (SIGKILL, power loss) cannot clean up after itself. The next run into
 the same folder does it: it deletes staging folders whose process is gone (each records its
-process id and host in a ``.owner`` file) and, if the kill came between the two final renames,
-puts the earlier results back where they were.
+process id and host in a ``.owner`` file), takes over a lock whose process is gone, and, if the
+kill came between the two final renames, puts the earlier results back where they were.
 """
 
 from __future__ import annotations
@@ -17,49 +21,226 @@ import os
 import shutil
 import socket
 import tempfile
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Iterator
 
 from forecast.inputs.errors import InputError
+
+# The package name each run.json records (forecast.pipeline.manifest.PACKAGE; not imported
+# from there so that the command line checks its output folder without the numerical stack).
+PACKAGE = "labor-demand-forecast"
+
+# The files each command writes into its output folder.
+OUTPUT_FILES = {
+    "quota": frozenset({"quota.csv", "quota.xlsx", "report.html", "run.json"}),
+    "forecast": frozenset({"shortage.csv", "shortage.html", "run.json"}),
+    "backtest": frozenset({"backtest.csv", "metrics.csv", "backtest.html", "run.json"}),
+}
+
+
+def check_output_target(out: str | Path, force: bool = False,
+                        protected: Iterable[str | Path | None] = (),
+                        require_manifest: bool = True) -> None:
+    """Refuse an output folder that a run must not write or replace, before any work.
+
+    Refused: a symbolic link (rather than replacing what it points to); a filesystem root;
+    the current directory or a folder that contains it; any of ``protected`` (the run's data
+    directory, policy file) or a folder that contains one; a path that exists and is not a
+    folder; an existing folder that is not empty unless ``force``; and, with ``force``, a folder
+    that holds anything but an earlier output of this library: only the files one command
+    writes, and (with ``require_manifest``) a ``run.json`` whose ``"package"`` is this one.
+    An empty existing folder may be used.
+
+    Raises
+    ------
+    InputError
+        Saying which rule the folder breaks.
+    """
+    given = Path(out)
+    if given.is_symlink():
+        raise InputError(f"output folder {given} is a symbolic link (to {os.readlink(given)}); "
+                         "refusing to write through it or replace what it points to; choose "
+                         "another folder with --out")
+    target = given.resolve()
+    if target == Path(target.anchor) or not target.name:
+        raise InputError(f"output folder {target} is a filesystem root; choose another folder "
+                         "with --out")
+    cwd = Path.cwd().resolve()
+    if target == cwd or target in cwd.parents:
+        what = "is" if target == cwd else "contains"
+        raise InputError(f"output folder {target} {what} the current directory; it would be "
+                         "replaced by the results; choose another folder with --out")
+    for path in protected:
+        if path is None:
+            continue
+        inp = Path(path).resolve()
+        if target == inp or target in inp.parents:
+            kind = "folder" if inp.is_dir() else "file"
+            what = (f"is an input {kind} of this run" if target == inp
+                    else f"contains {inp}, an input {kind} of this run")
+            raise InputError(f"output folder {target} {what} (outputs never replace inputs); "
+                             "choose another folder with --out")
+    if not target.exists():
+        return
+    if not target.is_dir():
+        raise InputError(f"output path {target} exists and is not a folder; choose another "
+                         "with --out")
+    entries = sorted(target.iterdir())
+    if not entries:
+        return
+    if not force:
+        raise InputError(f"output folder {target} already exists; choose another with --out or "
+                         "pass --force to replace it")
+    names = {p.name for p in entries}
+    foreign = sorted(p.name for p in entries if p.is_symlink() or not p.is_file())
+    if not foreign and not any(names <= files for files in OUTPUT_FILES.values()):
+        known = frozenset().union(*OUTPUT_FILES.values())
+        foreign = sorted(names - known) or sorted(names)
+    problem = None
+    if foreign:
+        shown = ", ".join(foreign[:5]) + (f" and {len(foreign) - 5} more" if len(foreign) > 5 else "")
+        problem = f"it holds {shown}, not written by labor-forecast"
+    elif require_manifest or "run.json" in names:
+        try:
+            package = json.loads((target / "run.json").read_text(encoding="utf-8")).get("package")
+        except (OSError, ValueError, AttributeError):
+            package = None
+        if package != PACKAGE:
+            problem = ("its run.json is missing or not one of labor-forecast"
+                       if "run.json" in names else "it has no run.json of labor-forecast")
+    if problem:
+        raise InputError(f"--force replaces only an earlier output folder of labor-forecast, and "
+                         f"{target} is not one: {problem}; choose another folder with --out")
+
+
+def lock_path(target: str | Path) -> Path:
+    """The lock file of runs into ``target``: ``.<name>-lock`` beside it."""
+    target = Path(target).resolve()
+    return target.parent / f".{target.name}-lock"
+
+
+_HELD: dict[Path, int] = {}  # lock files this process holds, and how many times
+
+
+@contextlib.contextmanager
+def output_lock(target: str | Path) -> Iterator[Path]:
+    """Hold the exclusive lock of runs into ``target`` (re-entrant within one process).
+
+    Raises
+    ------
+    InputError
+        If another process on this or another host holds it; a lock whose process is gone on
+        this host is taken over.
+    """
+    lock = lock_path(target)
+    if lock in _HELD:
+        _HELD[lock] += 1
+        try:
+            yield lock
+        finally:
+            _HELD[lock] -= 1
+        return
+    try:
+        lock.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise InputError(f"cannot write into {lock.parent}: {exc.strerror or exc}") from None
+    for _ in range(3):
+        try:
+            fd = os.open(lock, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
+        except FileExistsError:
+            if _owner_gone(lock):
+                with contextlib.suppress(FileNotFoundError):
+                    lock.unlink()
+                continue
+            try:
+                owner = " on ".join(lock.read_text(encoding="utf-8").split()) or "unknown"
+            except OSError:
+                owner = "unknown"
+            raise InputError(f"another run (process {owner}) is writing {Path(target).resolve()}; "
+                             f"wait for it to finish, or delete {lock} if that process is "
+                             "gone") from None
+        except OSError as exc:
+            raise InputError(f"cannot write into {lock.parent}: {exc.strerror or exc}") from None
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(f"{os.getpid()} {socket.gethostname()}\n")
+        break
+    else:
+        raise InputError(f"cannot take the lock {lock}; delete it if no run is writing "
+                         f"{Path(target).resolve()}")
+    _HELD[lock] = 1
+    try:
+        yield lock
+    finally:
+        del _HELD[lock]
+        with contextlib.suppress(OSError):
+            lock.unlink()
+
+
+def _umask() -> int:
+    old = os.umask(0)
+    os.umask(old)
+    return old
 
 
 @contextlib.contextmanager
 def staged_output(target: str | Path, force: bool = False) -> Iterator[Path]:
     """Yield a temporary folder beside ``target``; on success it becomes ``target``.
 
+    Holds :func:`output_lock` meanwhile. The folder gets the permissions of the user's umask.
+
     Raises
     ------
     InputError
-        If ``target`` exists and ``force`` is false, or its parent cannot be written.
+        If :func:`check_output_target` refuses ``target`` (an existing non-empty folder is
+        replaced only with ``force``, and only if it holds an earlier output), another run
+        holds its lock, or the results cannot be written (saying where).
     """
+    check_output_target(target, force, require_manifest=False)
     target = Path(target).resolve()
-    recover(target)
-    if target.exists() and not force:
-        raise InputError(f"output folder {target} already exists; choose another with --out or "
-                         "pass --force to replace it")
-    if target.exists() and not target.is_dir():
-        raise InputError(f"output path {target} exists and is not a folder")
-    parent = target.parent
+    with output_lock(target):
+        recover(target)
+        check_output_target(target, force, require_manifest=False)
+        parent = target.parent
+        try:
+            parent.mkdir(parents=True, exist_ok=True)
+            stage = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=parent))
+        except OSError as exc:
+            raise InputError(f"cannot write into {parent}: {exc.strerror or exc}") from None
+        try:
+            (stage / OWNER).write_text(f"{os.getpid()} {socket.gethostname()}\n", encoding="utf-8")
+            yield stage
+            (stage / OWNER).unlink()
+            os.chmod(stage, 0o777 & ~_umask())
+        except OSError as exc:
+            shutil.rmtree(stage, ignore_errors=True)
+            raise InputError(f"cannot write {_where(exc, stage, target)}: "
+                             f"{exc.strerror or exc}") from None
+        except BaseException:
+            shutil.rmtree(stage, ignore_errors=True)
+            raise
+        backup = None
+        try:
+            if target.exists():
+                backup = Path(tempfile.mkdtemp(prefix=f".{target.name}.old.", dir=parent))
+                backup.rmdir()
+                os.replace(target, backup)
+            os.replace(stage, target)
+        except OSError as exc:
+            shutil.rmtree(stage, ignore_errors=True)
+            if backup is not None and backup.exists() and not target.exists():
+                os.replace(backup, target)  # the earlier results back where they were
+            raise InputError(f"cannot write {target}: {exc.strerror or exc}") from None
+        if backup is not None:
+            shutil.rmtree(backup, ignore_errors=True)
+
+
+def _where(exc: OSError, stage: Path, target: Path) -> Path:
+    """The output path an error while writing the stage is about (the target, not the stage)."""
     try:
-        parent.mkdir(parents=True, exist_ok=True)
-        stage = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=parent))
-    except OSError as exc:
-        raise InputError(f"cannot write into {parent}: {exc.strerror or exc}") from None
-    (stage / OWNER).write_text(f"{os.getpid()} {socket.gethostname()}\n", encoding="utf-8")
-    try:
-        yield stage
-    except BaseException:
-        shutil.rmtree(stage, ignore_errors=True)
-        raise
-    (stage / OWNER).unlink()
-    backup = None
-    if target.exists():
-        backup = Path(tempfile.mkdtemp(prefix=f".{target.name}.old.", dir=parent))
-        backup.rmdir()
-        os.replace(target, backup)
-    os.replace(stage, target)
-    if backup is not None:
-        shutil.rmtree(backup, ignore_errors=True)
+        return target / Path(exc.filename).resolve().relative_to(stage.resolve())
+    except (TypeError, ValueError, OSError):
+        return target
 
 
 OWNER = ".owner"
