@@ -99,7 +99,8 @@ def test_wheel_contains_every_data_file(built_wheel):
     # The files the code reads through importlib.resources must be among them.
     for required in ("forecast/data/regions.csv", "forecast/data/sectors.csv",
                      "forecast/data/boundary_changes.csv", "forecast/data/policy_default.toml",
-                     "forecast/data/kz_public/quota_history_kz.csv", "forecast/deliverables/labels/en.json",
+                     "forecast/data/kz_public/quota_history_kz.csv", "forecast/data/kz_bns/employed_by_region.csv",
+                     "forecast/deliverables/labels/en.json",
                      "forecast/inputs/sample/data/synthetic-sample.json", "forecast/inputs/sample/truth/shortage.csv.gz"):
         assert required in data, f"{required} is no longer in the source tree; update this test"
     missing = sorted(set(data) - set(names))

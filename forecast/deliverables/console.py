@@ -77,7 +77,8 @@ def quota_summary(result, console: Console | None = None, rows: int = 10, lang: 
     totals = info["totals"]
     lines = []
     if info["data"]["synthetic_sample"]:
-        lines.append(warn(t("summary.synthetic")))
+        lines.append(warn(t("summary.synthetic") + " "
+                          + t("banner.tables", tables=", ".join(info["data"]["synthetic_tables"]))))
     scenario = info.get("scenario", {}).get("name", "baseline")
     context = t("summary.data_to", origin=info["origin"])
     if scenario != "baseline":
@@ -85,6 +86,8 @@ def quota_summary(result, console: Console | None = None, rows: int = 10, lang: 
     lines.append(bold(t("summary.title", year=info["year"])) + f" ({context})")
     labels = {key: t(f"summary.{key}") for key in ("recommended", "ceiling", "status_quo")}
     width = max(len(text) for text in labels.values())
+    # The uptake line may run longer: the column keeps the width of the three figures above.
+    labels["uptake"] = t("summary.uptake")
     lines.append(f"  {labels['recommended']:<{width}}  {t.integer(totals['quota']):>10}   "
                  + t("summary.range", low=t.integer(totals["quota_low"]),
                      high=t.integer(totals["quota_high"])))
@@ -93,8 +96,27 @@ def quota_summary(result, console: Console | None = None, rows: int = 10, lang: 
                      percent=t.number(info["policy"]["cap_percent_of_labour_force"], 2),
                      labour_force=t.integer(totals["labour_force"]))
                  + (warn("  " + t("summary.binding")) if totals["cap_binding"] else ""))
+    uptake, advice = info.get("uptake"), info.get("ceiling_advice")
+    if uptake:
+        low, high = uptake["historical_utilisation"]
+        lines.append(f"  {labels['uptake']:<{width}}  {t.integer(uptake['expected_uptake']):>10}   "
+                     + t("summary.uptake_detail", utilisation=t.percent(uptake["utilisation"] or 0, 0),
+                         unused=t.integer(uptake["expected_unused"]), low=t.percent(low, 0),
+                         high=t.percent(high, 0)))
     if "status_quo" in quota:
         lines.append(f"  {labels['status_quo']:<{width}}  {t.integer(quota['status_quo'].sum()):>10}")
+    if advice and advice["binding"]:
+        where = ", ".join([t.region(r["region"]) for r in advice["by_region"][:3]]
+                          + [t.sector(r["sector"]) for r in advice["by_sector"][:3]])
+        lines.append("  " + warn(t("summary.ceiling_advice", need=t.integer(advice["eligible_need"]),
+                                   ceiling=t.integer(advice["ceiling"]),
+                                   excess=t.integer(advice["excess"]),
+                                   percent=t.number(advice["percent_needed"], 2), where=where)))
+    if info.get("tables"):
+        lines.append("  " + t("summary.tables", tables=", ".join(
+            f"{name} ({t('provenance.' + entry['provenance'])})" for name, entry in info["tables"].items())))
+    if info.get("missing_tables"):
+        lines.append("  " + t("summary.missing", tables=", ".join(info["missing_tables"])))
     backtest = info.get("quota_backtest")
     if backtest:
         errors = {row["rule"]: row["allocation_error"] for row in backtest["pooled"]}

@@ -28,7 +28,7 @@ from forecast.shortage import DRIVERS, QUANTILES, SeriesPanel, build_series_pane
 from forecast.shortage.backtest import demand_backtest
 
 SKILLED = ("high", "medium")
-OPENING_DRIVERS = ("expansion", "retirements", "deaths", "emigration")
+OPENING_DRIVERS = ("expansion", "retirements", "deaths", "emigration", "unfilled")
 SEEKER_DRIVERS = ("graduates", "immigration", "internal_migration", "unemployed")
 FAN_LEVELS = (50, 80, 95)
 # Optional results of a run, by the names under which a run may carry them (as an attribute of
@@ -74,6 +74,9 @@ class PlannerContent:
         Rolling-origin accuracy of the demand forecasts by horizon (:func:`models.evaluate`).
     pieces : dict
         Optional results of the run (:data:`OPTIONAL_PIECES`), ``None`` where absent.
+    mechanisms : dict
+        The headline chain, the fee scenario and the texts on uptake and the ceiling
+        (:func:`mechanism_view`); empty when the run has none.
     """
 
     labels: Labels
@@ -88,6 +91,7 @@ class PlannerContent:
     drivers: pd.Series
     demand_backtest: pd.DataFrame | None
     pieces: dict[str, Any] = field(default_factory=dict)
+    mechanisms: dict[str, Any] = field(default_factory=dict)
 
     @property
     def year(self) -> int:
@@ -135,13 +139,17 @@ def planner_content(data, run, lang: str = "en", *, panel: SeriesPanel | None = 
 
     detail = _localise(quota, labels)
     if labels.lang != "en" and "reason" in detail:
-        rules = SimpleNamespace(domestic_share=info["policy"]["domestic_share"])
+        rules = SimpleNamespace(domestic_share=info["policy"]["domestic_share"],
+                                history_years=info["policy"].get("history_years", 3))
         detail["reason"] = line_reasons(quota, rules, labels).to_numpy()
         if "driver_type" in detail:
             detail["driver_type"] = detail["driver_type"].map(lambda kind: labels(f"driver_type.{kind}"))
         if "binding_constraint" in detail:
             detail["binding_constraint"] = detail["binding_constraint"].map(
                 lambda name: labels(f"constraint.{name}") if labels.has(f"constraint.{name}") else name)
+        if "need_source" in detail:
+            detail["need_source"] = detail["need_source"].map(
+                lambda name: labels(f"need_source.{name}") if labels.has(f"need_source.{name}") else name)
         if "skills" in detail:
             detail["skills"] = detail["skills"].map(
                 lambda names: "/".join(labels.skill(part) for part in str(names).split("/")))
@@ -170,7 +178,81 @@ def planner_content(data, run, lang: str = "en", *, panel: SeriesPanel | None = 
     demand_accuracy = _demand_backtest(panel, forecast.year - forecast.origin, backtest_windows)
     step("back-test")
     return PlannerContent(labels, info, detail, by_region, by_sector, shortage, history,
-                          demand_fan, quantiles, drivers, demand_accuracy, pieces)
+                          demand_fan, quantiles, drivers, demand_accuracy, pieces,
+                          mechanism_view(info, labels))
+
+
+def provenance_view(info: dict, labels: Labels) -> dict:
+    """Where the run's tables come from, which are missing, and the published references.
+
+    Keys: ``tables`` (table, provenance, source, detail), ``missing`` (table, instead),
+    ``references`` (reference, published, this_run, source), ``synthetic`` (the names of the
+    synthetic tables); frames are empty when ``run.json`` has no such block.
+    """
+    t = labels
+    tables = pd.DataFrame([{"table": name, "provenance": t(f"provenance.{entry['provenance']}"),
+                            "source": entry.get("source", ""), "detail": entry.get("detail", "")}
+                           for name, entry in info.get("tables", {}).items()])
+    missing = pd.DataFrame([{"table": name, "instead": text}
+                            for name, text in info.get("missing_tables", {}).items()])
+    rows = []
+    for ref in info.get("references", []):
+        name = ref["reference"]
+        if name.startswith("sector_share_"):
+            text = t("ref.sector_share", sector=t.sector(name.rsplit("_", 1)[1]))
+        elif name.startswith("category_share_"):
+            text = t("ref.category_share", category=t.category(name.rsplit("_", 1)[1]))
+        elif name.startswith("permits_in_use_"):
+            text = t("ref.permits_in_use", year=name.rsplit("_", 1)[1])
+        else:
+            text = t(f"ref.{name}")
+        rows.append({"reference": text, "published": ref["published"],
+                     "this_run": ref["this_run"], "source": ref["source"]})
+    return {"tables": tables, "missing": missing, "references": pd.DataFrame(rows),
+            "synthetic": list(info.get("data", {}).get("synthetic_tables", []))}
+
+
+def mechanism_view(info: dict, labels: Labels) -> dict:
+    """The headline chain, the fee scenario and the uptake and ceiling texts of a run.
+
+    Reads what :func:`forecast.quota.mechanisms.add_mechanisms` put in the run information;
+    returns ``{}`` for a run without it. Keys: ``headline`` (item, persons), ``fee_scenario``,
+    ``uptake_text``, ``uptake_caption`` and ``ceiling_text``.
+    """
+    if "headline" not in info or "uptake" not in info:
+        return {}
+    t, uptake, advice = labels, info["uptake"], info.get("ceiling_advice") or {}
+    headline = pd.DataFrame(info["headline"])
+    headline = pd.DataFrame({"item": headline["item"].map(lambda item: t(f"headline.{item}")),
+                             "persons": headline["persons"].astype("int64")})
+    scenario = pd.DataFrame(info.get("fee_scenario") or [])
+    if len(scenario):
+        scenario["scenario"] = scenario["scenario"].map(lambda name: t(f"scenario.{name}"))
+        scenario = scenario.rename(columns={"employer_demand": "employer_demand_total"})
+    low, high = uptake["historical_utilisation"]
+    share = uptake["utilisation"] if uptake["utilisation"] is not None else 0.0
+    view = {
+        "headline": headline, "fee_scenario": scenario,
+        "uptake_text": t("summary.uptake_detail", utilisation=t.percent(share, 0),
+                         unused=t.integer(uptake["expected_unused"]), low=t.percent(low, 0),
+                         high=t.percent(high, 0)),
+        "uptake_caption": t("caption.uptake", utilisation=t.percent(share, 0),
+                            new_share=t.percent(info["policy"].get("new_line_utilisation", 0.6), 0),
+                            low=t.percent(low, 0), high=t.percent(high, 0))
+        + ("" if uptake.get("fee_model", True) else " " + t("caption.no_wages")),
+        "reallocation_text": t("summary.reallocation", moved=t.integer(uptake["moved"])),
+        "ceiling_text": None,
+    }
+    if advice:
+        where = ", ".join([t.region(r["region"]) for r in advice["by_region"][:3]]
+                          + [t.sector(r["sector"]) for r in advice["by_sector"][:3]])
+        key = "summary.ceiling_advice" if advice["binding"] else "summary.ceiling_fits"
+        view["ceiling_text"] = t(key, need=t.integer(advice["eligible_need"]),
+                                 ceiling=t.integer(advice["ceiling"]),
+                                 excess=t.integer(advice["excess"]),
+                                 percent=t.number(advice["percent_needed"] or 0.0, 2),
+                                 where=where or "-")
+    return view
 
 
 def _piece(run, names: tuple[str, ...]):
@@ -229,13 +311,17 @@ def _localise(frame: pd.DataFrame, labels: Labels) -> pd.DataFrame:
 
 
 def _aggregate(quota: pd.DataFrame, skilled: pd.DataFrame, key: str, labels: Labels) -> pd.DataFrame:
-    sums = quota.groupby(key, as_index=False)[["quota", "quota_low", "quota_high", "need"]].sum()
+    columns = [c for c in ("quota", "quota_low", "quota_high", "need", "expected_uptake",
+                           "expected_unused", "reallocated") if c in quota]
+    sums = quota.groupby(key, as_index=False)[columns].sum()
     balance = skilled.groupby(key)[["shortage", "demand"]].sum()
     out = sums.join(balance, on=key)
     out["intensity"] = (out["shortage"] / out["demand"].where(out["demand"] > 0)).fillna(0.0)
     name = labels.region if key == "region" else labels.sector
     out.insert(1, f"{key}_name", out[key].map(name))
-    out["need"] = out["need"].round(1)
+    for column in ("need", "expected_uptake", "expected_unused"):
+        if column in out:
+            out[column] = out[column].round(1)
     return out.sort_values(key).reset_index(drop=True)
 
 

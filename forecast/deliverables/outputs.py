@@ -18,6 +18,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import re
 import shutil
 import socket
 import tempfile
@@ -291,3 +292,44 @@ def _owner_gone(owner: Path) -> bool:
 def write_json(path: Path, payload: dict) -> None:
     path.write_text(json.dumps(payload, indent=2, sort_keys=True, ensure_ascii=False, default=str)
                     + "\n", encoding="utf-8")
+
+
+# Text a spreadsheet reads as a formula (OWASP, "CSV Injection"): cells that begin with one of
+# these are prefixed with a single quote, so they are shown and stored as text. A lone "-" or
+# "+" (the placeholder of an empty cell) and a signed number written as text are not formulas
+# and are left alone.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+_SIGNED_NUMBER = re.compile(r"^[+-](\d+([.,]\d*)?|[.,]\d+)([eE][+-]?\d+)?%?$")
+
+
+def _is_formula_like(value: object) -> bool:
+    if not isinstance(value, str) or not value.startswith(FORMULA_STARTS):
+        return False
+    if value[0] in "+-":
+        return len(value) > 1 and not _SIGNED_NUMBER.match(value)
+    return True
+
+
+def safe_text(value: object) -> object:
+    """``value`` with a leading ``'`` if it is text a spreadsheet would run as a formula.
+
+    Only ``str`` values change (``"=HYPERLINK(1).csv"`` -> ``"'=HYPERLINK(1).csv"``, also text
+    beginning with ``+``, ``-``, ``@``, a tab or a carriage return); numbers, negative ones
+    included, are returned as they are, and so are ``"-"`` alone and ``"-12.5"``. Used for every
+    text cell of ``quota.xlsx`` and ``quota.csv``, which can hold input (names, warnings,
+    messages, file names).
+    """
+    return "'" + value if _is_formula_like(value) else value
+
+
+def safe_frame(frame):
+    """A DataFrame with :func:`safe_text` applied to its text cells (numeric columns are never
+    touched), for writing as CSV; the frame itself when nothing needs it."""
+    import pandas as pd  # imported here: the command line checks outputs without pandas
+
+    columns = [c for c in frame.columns if pd.api.types.is_object_dtype(frame[c])
+               or pd.api.types.is_string_dtype(frame[c])]
+    needs = [c for c in columns if frame[c].map(_is_formula_like).any()]
+    if not needs:
+        return frame
+    return frame.assign(**{c: frame[c].map(safe_text) for c in needs})

@@ -16,7 +16,7 @@ from pathlib import Path
 import pandas as pd
 
 from forecast.deliverables import charts
-from forecast.deliverables.content import PlannerContent
+from forecast.deliverables.content import PlannerContent, provenance_view
 from forecast.deliverables.i18n import Labels
 from forecast.inputs.sample import NOTICE
 
@@ -56,7 +56,7 @@ code{font-size:.8rem;word-break:break-all}
 }
 """
 
-SECTIONS = ("summary", "outlook", "sectors", "map", "regions", "drivers", "ranking", "scenarios",
+SECTIONS = ("summary", "headline", "uptake", "outlook", "sectors", "map", "regions", "drivers", "ranking", "scenarios",
             "backtest", "policy", "provenance")
 TABLE_ROWS = 25
 
@@ -158,11 +158,14 @@ def _piece_html(piece, labels: Labels) -> str:
     return f"<p>{_esc(piece)}</p>"
 
 
-def _page(title: str, body: str, labels: Labels, synthetic: bool) -> str:
+def _page(title: str, body: str, labels: Labels, synthetic: bool | list[str]) -> str:
+    """``synthetic``: whether synthetic tables fed the page, or their names (then named)."""
     banner = ""
     if synthetic:
+        named = (f"<small>{_esc(labels('banner.tables', tables=', '.join(synthetic)))}</small>"
+                 if isinstance(synthetic, list) else "")
         banner = (f'<div class="banner" id="synthetic-banner" role="note">{_esc(labels("banner"))}'
-                  f"<small>{_esc(NOTICE)}</small></div>")
+                  f"{named}<small>{_esc(NOTICE)}</small></div>")
     return (f'<!DOCTYPE html>\n<html lang="{labels.lang}"><head><meta charset="utf-8">'
             f'<meta name="viewport" content="width=device-width, initial-scale=1">'
             f"<title>{_esc(title)}</title><style>{_CSS}</style></head>\n<body>\n{banner}\n{body}\n"
@@ -186,12 +189,20 @@ def render_report(content: PlannerContent) -> str:
         (t.integer(totals["foreign_need"]), t("fig.need")),
         (t.integer(content.shortage_quantiles["central"]), t("fig.shortage", year=content.year)),
     ]
+    view = content.mechanisms
+    if view:
+        uptake = info["uptake"]
+        figures[2:2] = [(t.integer(uptake["expected_uptake"]), t("fig.uptake")),
+                        (t.integer(uptake["expected_unused"]), t("fig.unused"))]
     cards = "".join(f'<div class="figure"><b>{_esc(v)}</b><span>{_esc(k)}</span></div>' for v, k in figures)
     warnings = "".join(f"<li>{_esc(w)}</li>" for w in info.get("warnings", []))
     parts.append(f'<section id="summary"><h2>{_esc(t("section.summary"))}</h2>'
                  f'<div class="figures">{cards}</div><p>{_esc(t("summary.text", cap_percent=t.number(info["policy"]["cap_percent_of_labour_force"], 2), labour_force=t.integer(totals["labour_force"])))}</p>'
+                 + "".join(f"<p>{_esc(view[key])}</p>" for key in ("uptake_text", "ceiling_text")
+                           if view.get(key))
                  + (f"<h3>{_esc(t('warnings'))}</h3><ul>{warnings}</ul>" if warnings else "")
                  + "</section>")
+    parts.append(_mechanism_sections(view, t))
 
     q = content.shortage_quantiles
     parts.append(f'<section id="outlook"><h2>{_esc(t("section.outlook"))}</h2>'
@@ -258,9 +269,35 @@ def render_report(content: PlannerContent) -> str:
     parts.append(f'<section id="provenance"><h2>{_esc(t("section.provenance"))}</h2>'
                  f"{_piece_html(facts, t)}<h3>{_esc(t('provenance.files'))}</h3>"
                  f"{table_html(files, t, limit=None)}<h3>{_esc(t('provenance.models'))}</h3>"
-                 f"{table_html(models, t, limit=None)}<p class=\"note\">{_esc(t('provenance.note'))}</p>"
-                 "</section>")
-    return _page(t("report.title", year=content.year), "\n".join(parts), t, content.synthetic)
+                 f"{table_html(models, t, limit=None)}{_provenance_tables(info, t)}"
+                 f"<p class=\"note\">{_esc(t('provenance.note'))}</p></section>")
+    return _page(t("report.title", year=content.year), "\n".join(parts), t,
+                 (list(data.get("synthetic_tables") or []) or True) if content.synthetic else False)
+
+
+def _provenance_tables(info: dict, t: Labels) -> str:
+    """Each table's provenance, the missing tables and the published references, as HTML."""
+    view = provenance_view(info, t)
+    out = ""
+    for key in ("tables", "missing", "references"):
+        if len(view[key]):
+            out += (f'<h3 id="provenance-{key}">{_esc(t("provenance." + key))}</h3>'
+                    + table_html(view[key], t, limit=None))
+    return out
+
+
+def _mechanism_sections(view: dict, t: Labels) -> str:
+    """The headline chain and the uptake, reallocation and fee section."""
+    if not view:
+        return "".join(f'<section id="{name}"><h2>{_esc(t("section." + name))}</h2>'
+                       f'{_absent(t, "section." + name)}</section>' for name in ("headline", "uptake"))
+    headline = (f'<section id="headline"><h2>{_esc(t("section.headline"))}</h2>'
+                f'<p class="note">{_esc(t("caption.headline"))}</p>'
+                + table_html(view["headline"], t, limit=None) + "</section>")
+    uptake = (f'<section id="uptake"><h2>{_esc(t("section.uptake"))}</h2>'
+              f'<p>{_esc(view["uptake_caption"])}</p><p>{_esc(view["reallocation_text"])}</p>'
+              + table_html(view["fee_scenario"], t, limit=None) + "</section>")
+    return headline + uptake
 
 
 def write_report(path: Path, content: PlannerContent) -> None:

@@ -24,7 +24,8 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from forecast.deliverables.content import PlannerContent
+from forecast.deliverables.content import PlannerContent, provenance_view
+from forecast.deliverables.outputs import safe_text
 from forecast.deliverables.i18n import Labels
 from forecast.inputs.sample import NOTICE
 
@@ -45,7 +46,8 @@ ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 
 
 def _plain(value):
-    """A cell value openpyxl can write: Python scalars, ``None`` for missing."""
+    """A cell value openpyxl can write: Python scalars, ``None`` for missing, and text that
+    cannot run as a formula (:func:`~forecast.deliverables.outputs.safe_text`)."""
     if value is None:
         return None
     if hasattr(value, "item") and not isinstance(value, str):
@@ -59,7 +61,7 @@ def _plain(value):
             return None
     except (TypeError, ValueError):
         pass
-    return value
+    return safe_text(value)
 
 
 def _format_of(column: str, series: pd.Series) -> str | None:
@@ -81,7 +83,7 @@ def _table(sheet: Worksheet, frame: pd.DataFrame, labels: Labels, *, start_row: 
     """
     columns = list(frame.columns)
     for j, column in enumerate(columns, start=1):
-        cell = sheet.cell(row=start_row, column=j, value=labels.column(column))
+        cell = sheet.cell(row=start_row, column=j, value=safe_text(labels.column(column)))
         cell.font, cell.fill = HEADER_FONT, HEADER_FILL
         cell.alignment = Alignment(wrap_text=True, vertical="center")
     formats = {c: _format_of(c, frame[c]) for c in columns}
@@ -138,7 +140,7 @@ def _widths(sheet: Worksheet, frame: pd.DataFrame, labels: Labels) -> None:
 
 def _note(sheet: Worksheet, row: int, text: str, *, fill: PatternFill | None = None,
           font: Font = NOTE_FONT) -> int:
-    cell = sheet.cell(row=row, column=1, value=text)
+    cell = sheet.cell(row=row, column=1, value=safe_text(text))
     cell.font = font
     if fill is not None:
         cell.fill = fill
@@ -192,6 +194,9 @@ def _summary(sheet: Worksheet, content: PlannerContent) -> None:
     if content.synthetic:
         row = _note(sheet, row, t("banner"), fill=BANNER_FILL, font=Font(bold=True, color="92400E"))
         row = _note(sheet, row, NOTICE, fill=BANNER_FILL, font=Font(color="92400E"))
+        if info["data"].get("synthetic_tables"):
+            row = _note(sheet, row, t("banner.tables", tables=", ".join(info["data"]["synthetic_tables"])),
+                        fill=BANNER_FILL, font=Font(color="92400E"))
     items = pd.DataFrame({
         "item": [t("fig.quota"), t("wb.quota_low"), t("wb.quota_high"), t("fig.need"), t("fig.cap"),
                  t("wb.cap_binding"), t("wb.labour_force"), t("fig.shortage", year=content.year),
@@ -201,18 +206,45 @@ def _summary(sheet: Worksheet, content: PlannerContent) -> None:
                   round(content.shortage_quantiles["central"]), content.year, content.origin,
                   t.yes_no(content.synthetic)],
     })
+    if "uptake" in info:
+        uptake = info["uptake"]
+        extra = pd.DataFrame({"item": [t("fig.uptake"), t("fig.unused"), t("col.moved")],
+                              "value": [uptake["expected_uptake"], uptake["expected_unused"],
+                                        uptake["moved"]]})
+        items = pd.concat([items.iloc[:4], extra, items.iloc[4:]], ignore_index=True)
     start = row + 1
     next_row = _table(sheet, items.astype({"value": object}), t, start_row=start)
-    for r in range(start + 1, start + 1 + 8):
+    # Persons get thousands separators; the last three items (years, a flag) do not.
+    for r in range(start + 1, start + 1 + len(items) - 3):
         sheet.cell(row=r, column=2).number_format = INTEGER
     sheet.freeze_panes = f"A{start + 1}"
+    row = next_row
+    for key in ("uptake_text", "ceiling_text"):
+        if content.mechanisms.get(key):
+            row = _note(sheet, row, content.mechanisms[key])
     warnings = info.get("warnings", [])
     if warnings:
-        row = _note(sheet, next_row, t("warnings"), font=TOTAL_FONT)
+        row = _note(sheet, row + 1, t("warnings"), font=TOTAL_FONT)
         for warning in warnings:
             row = _note(sheet, row, warning)
     sheet.column_dimensions["A"].width = 48
     sheet.column_dimensions["B"].width = 18
+
+
+def _headline(sheet: Worksheet, content: PlannerContent) -> None:
+    """The chain from the shortage to the permits used, and the fee scenario."""
+    t, view = content.labels, content.mechanisms
+    if not view:
+        _absent(sheet, t, "section.headline")
+        return
+    row = _note(sheet, 1, t("section.headline"), font=TOTAL_FONT)
+    row = _note(sheet, row, t("caption.headline"))
+    row = _table(sheet, view["headline"], t, start_row=row + 1)
+    row = _note(sheet, row + 1, t("section.uptake"), font=TOTAL_FONT)
+    row = _note(sheet, row, view["uptake_caption"])
+    row = _note(sheet, row, view["reallocation_text"])
+    _table(sheet, view["fee_scenario"], t, start_row=row + 1)
+    sheet.column_dimensions["A"].width = 60
 
 
 def _absent(sheet: Worksheet, labels: Labels, what: str, row: int = 1) -> int:
@@ -226,6 +258,7 @@ def write_workbook(path: Path, content: PlannerContent) -> None:
     summary = book.active
     summary.title = t("sheet.summary")
     _summary(summary, content)
+    _headline(book.create_sheet(t("sheet.headline")), content)
 
     region = content.by_region.drop(columns=["tile_row", "tile_col"])
     sums = [c for c in ("quota", "quota_low", "quota_high", "need", "status_quo", "shortage", "demand")
@@ -236,7 +269,10 @@ def write_workbook(path: Path, content: PlannerContent) -> None:
     _table(book.create_sheet(t("sheet.sectors")), content.by_sector, t, totals=tuple(sector_sums),
            ratio=("intensity", "shortage", "demand"))
     _table(book.create_sheet(t("sheet.detail")), content.detail, t,
-           totals=("quota", "quota_low", "quota_high", "need"))
+           totals=tuple(c for c in ("quota", "quota_low", "quota_high", "need", "need_low",
+                                    "need_high", "eligible_need", "employer_demand",
+                                    "expected_uptake", "expected_unused", "reallocated")
+                        if c in content.detail))
     flows = ("demand", "expansion", "retirements", "deaths", "emigration", "immigration",
              "internal_migration", "graduates", "unemployed", "openings", "seekers", "shortage")
     _table(book.create_sheet(t("sheet.shortage")), content.shortage, t,
@@ -283,6 +319,11 @@ def write_workbook(path: Path, content: PlannerContent) -> None:
     files = pd.DataFrame(sorted(data["sha256"].items()), columns=["file", "sha256"])
     row = _note(sheet, row, t("provenance.files"), font=TOTAL_FONT)
     row = _table(sheet, files, t, start_row=row)
+    view = provenance_view(info, t)
+    for key in ("tables", "missing", "references"):
+        if len(view[key]):
+            row = _note(sheet, row, t(f"provenance.{key}"), font=TOTAL_FONT)
+            row = _table(sheet, view[key], t, start_row=row)
     if content.synthetic:
         _note(sheet, row, NOTICE, fill=BANNER_FILL)
     _save(book, Path(path), content)

@@ -8,7 +8,8 @@ long tables with region and sector codes, which the shortage stage (:mod:`foreca
 harmonizes and turns into series.
 
 - :mod:`~forecast.inputs.loader`: :func:`load_data` reads and validates every table and reports
-  every problem at once (:mod:`~forecast.inputs.checks` holds the per-table checks);
+  every problem at once (:mod:`~forecast.inputs.checks` holds the per-table checks,
+  :mod:`~forecast.inputs.consistency` those across tables, bands and boundaries);
 - :mod:`~forecast.inputs.regions`, :mod:`~forecast.inputs.sectors`: the classifications, with
   names in English, Russian and Kazakh and their aliases (:mod:`~forecast.inputs.lookup`);
 - :mod:`~forecast.inputs.harmonize`: the 2018 and 2022 boundary changes;

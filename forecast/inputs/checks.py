@@ -2,8 +2,12 @@
 
 :func:`validate_table` checks one table read by :func:`forecast.inputs.loader.load_data`: its
 columns, types, values, codes, duplicate keys and gaps; :func:`check_coverage` checks that the
-tables cover the same years. Each records every problem it finds, with file, column, row, value
-and what was expected, instead of stopping at the first.
+tables cover the same years; :func:`check_population_bands` that every population age band set
+tiles ages 0..89; :func:`check_harmonization` that every table can be put on one set of region
+boundaries. Each records every problem it finds, with file, column, row, value and what was
+expected, instead of stopping at the first. :func:`cross_table_warnings` names what is accepted
+but worth a look (national rows that disagree with the regions, vacancies without employment,
+no emigration rows).
 """
 
 from __future__ import annotations
@@ -18,7 +22,7 @@ from forecast.inputs import regions, sectors
 from forecast.inputs.errors import Problem
 from forecast.inputs.schema import DOMAINS, YEAR_RANGE, TableSpec, parse_age_band
 
-_ROWS_SHOWN = 3
+ROWS_SHOWN = 3
 _DECIMAL_COMMA = re.compile(r"^-?\d+,\d+$")
 _SPACED_THOUSANDS = re.compile(r"^-?\d{1,3}([ \u00a0\u202f]\d{3})+([.,]\d+)?$")
 
@@ -37,8 +41,8 @@ def _report(problems: list[Problem], file: Path, column: str, frame: pd.DataFram
         return
     values = (shown if shown is not None else frame[column]).to_numpy()
     rows = _row_numbers(frame.index, file)
-    for k, i in enumerate(bad[:_ROWS_SHOWN]):
-        more = int(bad.size - _ROWS_SHOWN) if k == min(bad.size, _ROWS_SHOWN) - 1 else 0
+    for k, i in enumerate(bad[:ROWS_SHOWN]):
+        more = int(bad.size - ROWS_SHOWN) if k == min(bad.size, ROWS_SHOWN) - 1 else 0
         value = values[i]
         problems.append(Problem(str(file), expected, column, int(rows[i]),
                                 value.item() if hasattr(value, "item") else value, max(more, 0)))
@@ -61,7 +65,12 @@ def _parse_numbers(column: pd.Series) -> tuple[pd.Series, pd.Series]:
 
 
 def validate_table(spec: TableSpec, frame: pd.DataFrame, file: Path,
-                    problems: list[Problem]) -> pd.DataFrame | None:
+                    problems: list[Problem], rows: dict | None = None) -> pd.DataFrame | None:
+    """Check one table; return it typed and sorted by key, or ``None`` after recording problems.
+
+    ``rows``, when given, receives ``rows[spec.name]``: the file row number of every row of the
+    returned frame, so that checks across tables can still name rows.
+    """
     before = len(problems)
     columns = list(spec.keys) + [spec.value]
     missing = [c for c in columns if c not in frame.columns]
@@ -128,7 +137,10 @@ def validate_table(spec: TableSpec, frame: pd.DataFrame, file: Path,
     if len(problems) > before:
         return None
     out = out.astype({c: "string" for c in keys if c != "year"})
-    return out.sort_values(keys, kind="stable").reset_index(drop=True)
+    out = out.sort_values(keys, kind="stable")
+    if rows is not None:
+        rows[spec.name] = _row_numbers(out.index, file)
+    return out.reset_index(drop=True)
 
 
 def _is_age_band(text: str) -> bool:
@@ -148,7 +160,9 @@ def _check_year(frame: pd.DataFrame, file: Path, problems: list[Problem]) -> pd.
     low, high = YEAR_RANGE
     outside = ~not_number & ~fractional & ((values < low) | (values > high))
     _report(problems, file, "year", frame, outside, f"expected a year between {low} and {high}", text)
-    return values.fillna(0).round().astype("int64")
+    # Unreadable, infinite or far-off years were reported above; 0 keeps the cast from failing.
+    usable = np.isfinite(values.fillna(0)) & values.fillna(0).abs().lt(1e9)
+    return values.where(usable, 0).fillna(0).round().astype("int64")
 
 
 def _check_values(spec: TableSpec, frame: pd.DataFrame, file: Path,
@@ -186,7 +200,7 @@ def _check_duplicates(spec: TableSpec, out: pd.DataFrame, keys: list[str], frame
     groups = out[dup].groupby(keys, sort=True, dropna=False).indices
     shown = 0
     for key, positions in groups.items():
-        if shown == _ROWS_SHOWN:
+        if shown == ROWS_SHOWN:
             break
         key = key if isinstance(key, tuple) else (key,)
         label = ", ".join(f"{k}={v}" for k, v in zip(keys, key))
@@ -215,7 +229,7 @@ def _check_gaps(spec: TableSpec, out: pd.DataFrame, keys: list[str], file: Path,
         spans = grouped.agg(["min", "max", "count"])
     gappy = spans[spans["count"] != spans["max"] - spans["min"] + 1]
     for k, (key, span) in enumerate(gappy.iterrows()):
-        if k == _ROWS_SHOWN:
+        if k == ROWS_SHOWN:
             problems.append(Problem(str(file), f"{len(gappy) - k} more series with gaps", "year"))
             break
         key = key if isinstance(key, tuple) else (key,)
@@ -223,11 +237,11 @@ def _check_gaps(spec: TableSpec, out: pd.DataFrame, keys: list[str], file: Path,
         holes = [y for y in range(int(span["min"]), int(span["max"]) + 1) if y not in present]
         label = ", ".join(f"{c}={v}" for c, v in zip(series, key)) or "the table"
         problems.append(Problem(str(file), f"years of {label} run {span['min']}-{span['max']} with "
-                                f"{_years_text(holes)} missing; expected every year in between",
+                                f"{years_text(holes)} missing; expected every year in between",
                                 "year"))
 
 
-def _years_text(years: list[int]) -> str:
+def years_text(years: list[int]) -> str:
     return ", ".join(map(str, years[:8])) + (" ..." if len(years) > 8 else "")
 
 

@@ -20,6 +20,9 @@ import pandas as pd
 
 from forecast.inputs.errors import DataValidationError, Problem
 from forecast.inputs.checks import check_coverage, validate_table
+from forecast.inputs.consistency import (check_harmonization, check_population_bands,
+                                         cross_table_warnings)
+from forecast.inputs.real.provenance import REAL_MARKER, table_provenance
 from forecast.inputs.schema import SUFFIXES, TABLES
 
 SAMPLE_MARKER = "synthetic-sample.json"
@@ -42,6 +45,9 @@ class Dataset:
         Tables that are the library's synthetic sample, not official statistics.
     warnings : tuple of str
         Things that did not stop the load but a user should know.
+    provenance : mapping of str to dict
+        Table -> ``{"provenance", "source", "detail"}``, provenance one of ``real``,
+        ``provided``, ``estimated``, ``synthetic`` (:mod:`forecast.inputs.real.provenance`).
     """
 
     tables: Mapping[str, pd.DataFrame]
@@ -49,6 +55,7 @@ class Dataset:
     sha256: Mapping[str, str] = field(default_factory=dict)
     synthetic_tables: tuple[str, ...] = ()
     warnings: tuple[str, ...] = ()
+    provenance: Mapping[str, dict] = field(default_factory=dict)
 
     def __getitem__(self, name: str) -> pd.DataFrame:
         return self.tables[name]
@@ -60,6 +67,15 @@ class Dataset:
     def is_synthetic(self) -> bool:
         """True when any table is the synthetic sample."""
         return bool(self.synthetic_tables)
+
+    def table_provenance(self) -> dict[str, dict]:
+        """Provenance of every table, ``synthetic`` or ``provided`` where none was recorded."""
+        out = {}
+        for name in self.tables:
+            kind = "synthetic" if name in self.synthetic_tables else "provided"
+            out[name] = dict(self.provenance.get(name) or {"provenance": kind, "source": self.source,
+                                                           "detail": ""})
+        return out
 
     @property
     def last_year(self) -> int:
@@ -78,7 +94,8 @@ class Dataset:
         """A copy with some tables replaced (used by harmonization and scenarios)."""
         merged = dict(self.tables)
         merged.update(tables)
-        return Dataset(merged, self.source, self.sha256, self.synthetic_tables, self.warnings)
+        return Dataset(merged, self.source, self.sha256, self.synthetic_tables, self.warnings,
+                       self.provenance)
 
 
 def sha256_file(path: Path) -> str:
@@ -107,7 +124,16 @@ def load_data(path: str | Path) -> Dataset:
     DataValidationError
         With every problem found: missing tables or columns, wrong types, negative, missing or
         non-finite values, implausibly large values, duplicate keys, unknown regions, sectors or
-        categories, gaps in a series' years, unreadable files.
+        categories, gaps in a series' years, unreadable files, a column given twice, population
+        age bands that do not tile ages 0..89, tables that cannot be put on one set of region
+        boundaries (:mod:`forecast.inputs.harmonize`).
+
+    Notes
+    -----
+    Accepted data a user should look at are named in :attr:`Dataset.warnings`: national ``KZ``
+    rows that disagree with the sum of the regions by more than 0.5%, vacancies in a sector
+    employment does not have (left out of demand), a migration table without emigration rows
+    (emigration taken as zero).
     """
     folder = Path(path)
     if not folder.is_dir():
@@ -118,25 +144,32 @@ def load_data(path: str | Path) -> Dataset:
     warnings: list[str] = []
     files = _table_files(folder, problems, warnings)
     tables: dict[str, pd.DataFrame] = {}
+    rows: dict = {}
     for name, file in files.items():
         frame = _read_table(file, problems)
         if frame is not None:
-            checked = validate_table(TABLES[name], frame, file, problems)
+            checked = validate_table(TABLES[name], frame, file, problems, rows)
             if checked is not None:
                 tables[name] = checked
     if not problems:
         check_coverage(tables, files, problems)
+        check_population_bands(tables, files, problems, rows)
+    if not problems:
+        check_harmonization(tables, files, problems)
     if problems:
         raise DataValidationError(problems)
     sha = {file.name: sha256_file(file) for file in files.values()}
-    synthetic = _synthetic_tables(folder, files, sha)
-    return Dataset(tables, str(folder), sha, synthetic, tuple(warnings))
+    provenance = table_provenance(folder, files, sha, tables, _sample_sha(folder))
+    synthetic = tuple(sorted(n for n, p in provenance.items() if p["provenance"] == "synthetic"))
+    warnings.extend(cross_table_warnings(tables, files))
+    return Dataset(tables, str(folder), sha, synthetic, tuple(warnings), provenance)
 
 
 def _table_files(folder: Path, problems: list[Problem], warnings: list[str]) -> dict[str, Path]:
     found: dict[str, list[Path]] = {}
     for file in sorted(folder.iterdir()):
-        if file.name.startswith(".") or file.name == SAMPLE_MARKER or not file.is_file():
+        if (file.name.startswith(".") or file.name in (SAMPLE_MARKER, REAL_MARKER)
+                or not file.is_file()):
             continue
         if file.suffix.lower() not in SUFFIXES:
             if file.suffix.lower() not in (".txt", ".md", ".toml", ".json"):
@@ -190,14 +223,44 @@ def _read_table(file: Path, problems: list[Problem]) -> pd.DataFrame | None:
     if frame is None:
         return None
     frame.columns = [str(c).strip() for c in frame.columns]
+    if _duplicate_columns(frame, file, problems):
+        return None
     if frame.empty:
         problems.append(Problem(str(file), "the table has a header but no data rows"))
         return None
     return frame.reset_index(drop=True)
 
 
+def _duplicate_columns(frame: pd.DataFrame, file: Path, problems: list[Problem]) -> bool:
+    """Record a column of the contract given more than once (after stripping spaces)."""
+    spec = TABLES.get(file.stem)
+    wanted = set(spec.keys) | set(spec.optional_keys) | {spec.value} if spec else set()
+    names = list(frame.columns)
+    found = False
+    for name in dict.fromkeys(names):
+        at = [i for i, n in enumerate(names) if n == name]
+        if len(at) > 1 and name in wanted:
+            found = True
+            problems.append(Problem(str(file), f"column {name!r} is given {len(at)} times (columns "
+                                    f"{', '.join(str(i + 1) for i in at)} of the header); expected "
+                                    "each column once", name, 1, name))
+    return found
+
+
+def _header_first(frame: pd.DataFrame) -> pd.DataFrame:
+    """Use a frame read without a header's first row as its header, keeping repeated names
+    (pandas would rename a second ``employed`` to ``employed.1`` and it would go unnoticed)."""
+    if frame.empty:
+        raise pd.errors.EmptyDataError("no header row")
+    header = ["" if (isinstance(c, float) and c != c) else str(c) for c in frame.iloc[0]]
+    body = frame.iloc[1:].reset_index(drop=True)
+    body.columns = header
+    return body
+
+
 def _read_csv(file: Path, problems: list[Problem]) -> pd.DataFrame | None:
-    frame = pd.read_csv(file, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    frame = _header_first(pd.read_csv(file, dtype=str, keep_default_na=False,
+                                      encoding="utf-8-sig", header=None))
     if frame.shape[1] == 1 and ";" in frame.columns[0]:
         problems.append(Problem(str(file), "columns are separated by ';'; expected ',' (save as "
                                 "'CSV UTF-8 (comma delimited)')"))
@@ -208,16 +271,16 @@ def _read_csv(file: Path, problems: list[Problem]) -> pd.DataFrame | None:
 def _read_xlsx(file: Path) -> pd.DataFrame:
     with pd.ExcelFile(file, engine="openpyxl") as book:
         sheet = file.stem if file.stem in book.sheet_names else book.sheet_names[0]
-        frame = pd.read_excel(book, sheet_name=sheet, dtype=object)
-    return frame.dropna(how="all")
+        frame = pd.read_excel(book, sheet_name=sheet, dtype=object, header=None)
+    return _header_first(frame).dropna(how="all")
 
 
-def _synthetic_tables(folder: Path, files: dict[str, Path], sha: dict[str, str]) -> tuple[str, ...]:
+def _sample_sha(folder: Path) -> dict[str, str]:
+    """The sample's file checksums, when ``folder`` holds the sample's marker."""
     marker = folder / SAMPLE_MARKER
     if not marker.is_file():
-        return ()
+        return {}
     try:
-        known = json.loads(marker.read_text(encoding="utf-8")).get("sha256", {})
-    except (ValueError, OSError):
-        return ()
-    return tuple(sorted(name for name, file in files.items() if known.get(file.name) == sha[file.name]))
+        return dict(json.loads(marker.read_text(encoding="utf-8")).get("sha256", {}))
+    except (ValueError, OSError, AttributeError):
+        return {}

@@ -6,8 +6,10 @@ force since 2022, stable across renames: South Kazakhstan region, renamed Turkes
 code ``KZ-61``; Astana is ``KZ-71`` whether a file calls it Astana or Nur-Sultan.
 
 Every name in English, Russian and Kazakh, old names and spellings (Nur-Sultan, South Kazakhstan,
-Alma-Ata's region, "г. Алматы", "Туркестанская 1" with a footnote mark) and the older ISO letter
-codes resolve to a code; anything else is refused with the closest known names.
+Alma-Ata's region, "г. Алматы", "Туркестанская 1" with a footnote mark), the older ISO letter
+codes, the three-letter codes of the republished BNS tables (``AKM``, ``ALA``, ``YKO`` for South
+Kazakhstan, ``national``) and the nine-digit KATO codes (``750000000``; ``510000000`` for South
+Kazakhstan) resolve to a code; anything else is refused with the closest known names.
 
 Boundary history (:func:`boundary_changes`): a child unit splits off a parent unit that goes on
 under its own code. :mod:`forecast.inputs.harmonize` uses it to put panels on one set of boundaries.

@@ -85,6 +85,10 @@ TABLES: dict[str, TableSpec] = {
                   description="foreign-labour quota, persons", contiguous=False),
         TableSpec("applicants", ("region", "year"), "applicants", False,
                   description="people who applied to employment offices"),
+        # The labour-force survey's economically active population: the base of the legal
+        # ceiling (a percentage of the labour force) when given.
+        TableSpec("labour_force", ("region", "year"), "labour_force", False,
+                  description="labour force (employed and unemployed, 15+), persons"),
     )
 }
 

@@ -2,8 +2,10 @@
 
 Every manifest records the package and its version, when and on which Python it ran, the data
 (source, sha256 of every table file, which tables are the synthetic sample's, years covered), the
-seed and the warnings; each command adds what it produced (:func:`quota_manifest`,
-:func:`forecast_manifest`, :func:`backtest_manifest`).
+provenance of every table (``tables``: real, provided, estimated or synthetic) and the optional
+tables missing with what replaces them (``missing_tables``), the seed and the warnings; each
+command adds what it produced (:func:`quota_manifest`, :func:`forecast_manifest`,
+:func:`backtest_manifest`).
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ import pandas as pd
 from forecast import package_version
 
 from forecast.inputs.loader import Dataset
+from forecast.inputs.real.provenance import MISSING_TABLES
 from forecast.inputs.sample import NOTICE
 from forecast.quota.policy import Policy
 from forecast.shortage import ShortageForecast
@@ -26,9 +29,23 @@ PACKAGE = "labor-demand-forecast"
 def data_warnings(data: Dataset) -> list[str]:
     """The data's own warnings, led by the synthetic-sample notice when sample tables fed it."""
     warnings = list(data.warnings)
+    if "vacancies" not in data.tables:
+        warnings.append("no vacancies table: the need is the flows of the forecast year alone, "
+                        "without the unfilled demand carried from the last data year")
     if data.is_synthetic:
         warnings.insert(0, NOTICE + f" Synthetic tables: {', '.join(data.synthetic_tables)}.")
     return warnings
+
+
+def table_block(data: Dataset) -> dict:
+    """``run.json["tables"]``: per table that fed the run, its provenance (``real``,
+    ``provided``, ``estimated`` or ``synthetic``), source and what it rests on."""
+    return {name: entry for name, entry in sorted(data.table_provenance().items())}
+
+
+def missing_tables(data: Dataset) -> dict:
+    """Optional tables the data do not have, and what replaces each in the run."""
+    return {name: text for name, text in MISSING_TABLES.items() if name not in data}
 
 
 def base_manifest(data: Dataset, *, seed: int, seconds: float, warnings: list[str]) -> dict:
@@ -42,6 +59,8 @@ def base_manifest(data: Dataset, *, seed: int, seconds: float, warnings: list[st
                  "synthetic_sample": data.is_synthetic,
                  "synthetic_tables": list(data.synthetic_tables),
                  "first_year": data.first_year, "last_year": data.last_year},
+        "tables": table_block(data),
+        "missing_tables": missing_tables(data),
         "seed": seed,
         "seconds": round(seconds, 2),
         "warnings": warnings,
@@ -54,7 +73,8 @@ def _forecast_part(forecast: ShortageForecast) -> dict:
         "origin": forecast.origin,
         "assumptions": {k: v for k, v in forecast.assumptions.__dict__.items()},
         "models": {"forecaster": "models.AutoForecaster", "chosen": forecast.models,
-                   "fallbacks": forecast.fallbacks.to_dict(orient="records")},
+                   "fallbacks": forecast.fallbacks.to_dict(orient="records"),
+                   "demand_model": dict(forecast.demand_model)},
     }
 
 
@@ -73,12 +93,18 @@ def quota_manifest(data: Dataset, forecast: ShortageForecast, quota: pd.DataFram
     info["policy"] = policy.to_dict()
     info["totals"] = {
         "quota": int(quota["quota"].sum()),
-        # Totals of the low and high proposals, each within the ceiling.
+        # The range around the proposal (sums of the lines' ranges, within every cap).
         "quota_low": int(quota.attrs["totals"]["quota_low"]),
         "quota_high": int(quota.attrs["totals"]["quota_high"]),
+        "need_low": round(float(quota["need_low"].sum()), 1),
+        "need_high": round(float(quota["need_high"].sum()), 1),
         "foreign_need": round(float(quota.attrs["total_need"]), 1),
         "cap": int(quota.attrs["cap"]), "cap_binding": bool(quota.attrs["cap_binding"]),
         "labour_force": round(forecast.labour_force)}
+    # The policy mechanisms (forecast.quota.mechanisms): uptake, fee, ceiling advice, headline.
+    for key in ("proposals", "uptake", "fee_scenario", "ceiling_advice", "headline"):
+        if key in quota.attrs:
+            info[key] = quota.attrs[key]
     return info
 
 

@@ -19,7 +19,8 @@ from forecast.deliverables.content import planner_content
 from forecast.inputs.errors import InputError
 from forecast.deliverables.i18n import Labels, check_language
 from forecast.inputs.loader import Dataset
-from forecast.deliverables.outputs import staged_output, write_json
+from forecast.deliverables.outputs import safe_frame, staged_output, write_json
+from forecast.inputs.real.references import reference_rows
 from forecast.pipeline.parallel import parallel_backend
 from forecast.quota.indicators import effectiveness_indicators
 from forecast.quota.policy import Policy, load_policy
@@ -29,6 +30,7 @@ from forecast.quota.ranking import rank_demand
 from forecast.quota.scenarios import SCENARIOS, compare_scenarios, get_scenario
 from forecast.quota.status_quo import last_year_quota, status_quo_comparison
 from forecast.deliverables.report import write_report
+from forecast.shortage.definitions import DEFAULT_DEMAND_MODEL
 from forecast.pipeline.manifest import quota_manifest
 from forecast.shortage import MIN_HISTORY, SeriesPanel, ShortageForecast, build_series_panel
 from forecast.deliverables.workbook import write_workbook
@@ -54,7 +56,8 @@ def run_quota(data: Dataset, year: int, *, policy: Policy | str | Path | None = 
               scheduler: str | None = None,
               scenario: str | None = None, compare: Sequence[str] | None = None,
               backtest_years: int = 0, lang: str = "en",
-              progress: Callable[[str], None] | None = None) -> QuotaRun:
+              progress: Callable[[str], None] | None = None,
+              demand_model: str = DEFAULT_DEMAND_MODEL) -> QuotaRun:
     """Forecast shortages for ``year``, recommend the quota and, if ``out`` is given, write
     ``quota.csv``, ``quota.xlsx``, ``report.html`` and ``run.json`` there.
 
@@ -74,6 +77,8 @@ def run_quota(data: Dataset, year: int, *, policy: Policy | str | Path | None = 
         About as long as the main forecast per year.
     lang : {"en", "ru", "kk"}
         Language of the workbook and the report.
+    demand_model : {"univariate", "panel", "combined"}
+        Where the growth of cell demand comes from (:func:`forecast.shortage.forecast_shortage`).
     progress : callable, optional
         Called with the name of each step of the writing as it finishes (for progress bars).
     n_jobs : int
@@ -95,11 +100,14 @@ def run_quota(data: Dataset, year: int, *, policy: Policy | str | Path | None = 
     panel = build_series_panel(data)
     with parallel_backend(scheduler, n_jobs) as (backend, workers):
         forecast = chosen.forecast(data, year, n_jobs=workers, backend=backend, random_state=seed,
-                                   panel=panel)
+                                   panel=panel, demand_model=demand_model)
         others = {name: get_scenario(name).forecast(data, year, n_jobs=workers, backend=backend,
-                                                    random_state=seed, panel=panel)
+                                                    random_state=seed, panel=panel,
+                                                    demand_model=demand_model)
                   for name in names if name != chosen.name}
-    quota = recommend_quota(forecast, policy)
+    forecast = with_labour_force(data, forecast)
+    others = {name: with_labour_force(data, other) for name, other in others.items()}
+    quota = recommend_quota(forecast, policy, data)
     last, last_info = last_year_quota(data, year, forecast, policy)
     if last is not None:
         quota.insert(quota.columns.get_loc("status_quo") + 1, "last_year", last)
@@ -110,10 +118,11 @@ def run_quota(data: Dataset, year: int, *, policy: Policy | str | Path | None = 
         results = {chosen.name: quota}
         for name in names:
             if name not in results:
-                results[name] = recommend_quota(others[name], policy)
+                results[name] = recommend_quota(others[name], policy, data)
         comparison = compare_scenarios(results, baseline="baseline" if "baseline" in results
                                        else chosen.name)
     info = quota_manifest(data, forecast, quota, policy, seed, time.perf_counter() - started)
+    info["references"] = reference_rows(dict(data.tables), quota)
     info["scenario"] = {"name": chosen.name, "description": chosen.description}
     info["parallel"] = {"scheduler": scheduler, "n_jobs": n_jobs}
     info["comparison"] = {
@@ -129,7 +138,8 @@ def run_quota(data: Dataset, year: int, *, policy: Policy | str | Path | None = 
         info["scenarios"] = comparison.to_dict(orient="records")
     backtest = None
     if origins:
-        result = backtest_quota(data, None, origins, policy=policy, n_jobs=n_jobs, seed=seed)
+        result = backtest_quota(data, None, origins, policy=policy, n_jobs=n_jobs, seed=seed,
+                                demand_model=demand_model)
         backtest = backtest_piece(result, Labels(lang))
         info["quota_backtest"] = {
             "basis": result.basis, "definition": result.definition, "origins": origins,
@@ -139,11 +149,26 @@ def run_quota(data: Dataset, year: int, *, policy: Policy | str | Path | None = 
                    status_quo_comparison(quota), backtest)
     if out is not None:
         with staged_output(out, force=force) as stage:
-            quota.to_csv(stage / "quota.csv", index=False, lineterminator="\n")
+            safe_frame(quota).to_csv(stage / "quota.csv", index=False, lineterminator="\n")
             _write_deliverables(stage, data, panel, replace(run, out=None), lang, progress)
             write_json(stage / "run.json", info)
         run = replace(run, out=Path(out))
     return run
+
+
+def with_labour_force(data: Dataset, forecast: ShortageForecast) -> ShortageForecast:
+    """The forecast with the ceiling's labour force taken from the ``labour_force`` table (the
+    survey's economically active population in the origin year) when the data have one for
+    that year; otherwise as the forecast has it (employment plus applicants)."""
+    if "labour_force" not in data:
+        return forecast
+    table = data["labour_force"]
+    at = table[(table["year"] == forecast.origin) & (table["region"] != "KZ")]
+    if at.empty:
+        at = table[(table["year"] == forecast.origin) & (table["region"] == "KZ")]
+    if at.empty:
+        return forecast
+    return replace(forecast, labour_force=float(at["labour_force"].sum()))
 
 
 def backtest_origins(data: Dataset, years: int) -> list[int]:

@@ -1,9 +1,12 @@
 """Stage 3, quota: from the shortage forecast to a quota per region x sector x worker category.
 
-Enters: a :class:`~forecast.shortage.ShortageForecast` (stage 2, :mod:`forecast.shortage`) and a
-:class:`Policy` (the rules, from a TOML file). Leaves: the quota proposal, one row per region x
-sector x category (``quota``, ``quota_low``, ``quota_high``, the need, tier, drivers, binding
-constraint and a reason), which the deliverables stage (:mod:`forecast.deliverables`) writes.
+Enters: a :class:`~forecast.shortage.ShortageForecast` (stage 2, :mod:`forecast.shortage`), a
+:class:`Policy` (the rules, from a TOML file) and optionally the run's data (permits and wages
+tables). Leaves: the quota proposal, one row per region x sector x category (``quota``,
+``quota_low``, ``quota_high``, the uncut need range, expected uptake and unused quota, the
+reallocated quota, the fee, tier, drivers, binding constraint and a reason, with the headline,
+the fee scenario and the ceiling advice in its ``attrs``), which the deliverables stage
+(:mod:`forecast.deliverables`) writes.
 
 Read in this order:
 
@@ -12,6 +15,14 @@ Read in this order:
 - :mod:`~forecast.quota.recommend`: :func:`recommend_quota` applies the rules in order (need,
   categories, protected sectors, local content, caps and the ceiling, whole persons);
 - :mod:`~forecast.quota.allocation`: the progressive filling under caps and floors;
+- :mod:`~forecast.quota.seasonal`: seasonal need from the seasonal permits of recent years;
+- :mod:`~forecast.quota.ranges`: the range around each line (``quota_low <= quota <=
+  quota_high`` on every line and total) and the ceiling advice;
+- :mod:`~forecast.quota.mechanisms`: what the proposal is expected to do, from
+  :mod:`~forecast.quota.history` (permits, wages, observed demand):
+  :mod:`~forecast.quota.uptake` (employer demand, expected uptake and unused quota, the
+  reallocation), :mod:`~forecast.quota.fee` (the fee from the wage gap and its effect on uptake)
+  and :mod:`~forecast.quota.headline` (one table from the shortage to the permits used);
 - :mod:`~forecast.quota.explain`: driver types and the reason sentence of each line;
 - :mod:`~forecast.quota.status_quo`: today's rule (a percentage of the labour force);
 - :mod:`~forecast.quota.ranking`, :mod:`~forecast.quota.scenarios`,

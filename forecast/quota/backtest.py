@@ -50,6 +50,7 @@ from forecast.quota.policy import Policy
 from forecast.quota.need import foreign_need
 from forecast.quota.recommend import recommend_quota
 from forecast.inputs.sectors import sector_codes
+from forecast.shortage.definitions import DEFAULT_DEMAND_MODEL
 from forecast.shortage import (QUANTILES, Assumptions, SeriesPanel, build_series_panel,
                                forecast_shortage, observed_balance)
 from forecast.quota.status_quo import line_grid, status_quo_quota
@@ -241,7 +242,8 @@ class QuotaBacktest:
 
 def backtest_quota(data: Dataset, truth: pd.DataFrame | None, origins: list[int], *,
                    horizon: int = 1, policy: Policy | None = None, n_jobs: int = 1,
-                   seed: int = 0, with_hindsight: bool = True) -> QuotaBacktest:
+                   seed: int = 0, with_hindsight: bool = True,
+                   demand_model: str = DEFAULT_DEMAND_MODEL) -> QuotaBacktest:
     """Back-test the recommendation and today's rule at each origin against the need.
 
     Parameters
@@ -260,6 +262,9 @@ def backtest_quota(data: Dataset, truth: pd.DataFrame | None, origins: list[int]
     with_hindsight : bool
         With a truth, also score the ``hindsight_trend`` reference (needs the truth for
         :data:`HINDSIGHT_YEARS`).
+    demand_model : str
+        Where the recommendation's demand growth comes from
+        (:func:`forecast.shortage.forecast_shortage`).
     """
     policy = policy or Policy()
     if truth is None:
@@ -287,7 +292,7 @@ def backtest_quota(data: Dataset, truth: pd.DataFrame | None, origins: list[int]
     for origin in origins:
         year = origin + horizon
         forecast = forecast_shortage(truncate(data, origin), year, n_jobs=n_jobs, random_state=seed,
-                                     panel=panel_at(origin))
+                                     panel=panel_at(origin), demand_model=demand_model)
         proposal = recommend_quota(forecast, policy)
         units = set(forecast.table["region"])
         skilled = skilled_per_line(forecast.table)
@@ -309,8 +314,12 @@ def backtest_quota(data: Dataset, truth: pd.DataFrame | None, origins: list[int]
         if truth is not None and with_hindsight:
             allocations["hindsight_trend"] = hindsight_trend_need(truth, year, policy, units=units)
         for rule, quota in allocations.items():
-            rows.append({"origin": origin, "year": year, "rule": rule, "need": float(need.sum()),
+            total_need = float(need.sum())
+            rows.append({"origin": origin, "year": year, "rule": rule, "need": total_need,
                          "ceiling": int(proposal.attrs["cap"]),
+                         # No allocation within the ceiling can do better than this.
+                         "ceiling_error_floor": (max(total_need - proposal.attrs["cap"], 0.0)
+                                                 / total_need if total_need > 0 else float("nan")),
                          **scores(quota, need, regions, skilled)})
     by_origin = pd.DataFrame(rows)
     pooled = by_origin.groupby("rule", sort=False).agg(
@@ -322,6 +331,9 @@ def backtest_quota(data: Dataset, truth: pd.DataFrame | None, origins: list[int]
         "region_allocation_error"].mean()
     pooled["mean_distribution_error"] = by_origin.groupby("rule", sort=False)[
         "distribution_error"].mean()
+    pooled["ceiling_error_floor"] = (
+        (by_origin["need"] - by_origin["ceiling"]).clip(lower=0).groupby(by_origin["rule"], sort=False).sum()
+        / pooled["need"])
     pooled["mean_rank_correlation"] = by_origin.groupby("rule", sort=False)[
         "rank_correlation"].mean()
     if truth is None:

@@ -14,7 +14,8 @@ region x sector x skill cell with a positive central shortage:
   training can close it within one or two years.
 
 A line's type is that of the feeding cell with the largest positive shortage; ``no gap`` where no
-feeding cell is short.
+feeding cell is short. A seasonal line whose need comes from the seasonal permits of recent years
+(:mod:`forecast.quota.seasonal`) is explained by those permits instead.
 """
 
 from __future__ import annotations
@@ -100,6 +101,13 @@ def line_reasons(out: pd.DataFrame, policy, labels=None) -> pd.Series:
                           shortage=signed(row.shortage))
         elif row.binding_constraint == "not seasonal sector":
             text = labels("reason.not_seasonal")
+        elif getattr(row, "need_source", "shortage") == "seasonal permits" and row.quota > 0:
+            key = f"reason.bound.{row.binding_constraint}"
+            bound = labels(key) if labels.has(key) else ""
+            text = labels("reason.seasonal", quota=integer(row.quota),
+                          permits=number(row.permits_recent, 1), years=policy.history_years,
+                          need=number(row.need, 1), tier=tier,
+                          bound=(", " + bound) if bound else "")
         elif row.quota > 0 or row.need > 0.05 or labels.has(f"reason.bound.{row.binding_constraint}"):
             key = f"reason.bound.{row.binding_constraint}"
             bound = labels(key) if labels.has(key) else ""

@@ -77,12 +77,32 @@ class Policy:
         the staff base of the category 1-2 rule; the rest of high and all medium-skill staff are
         the category 3-4 base.
     fee_multiplier : dict
-        Fee or levy multiplier per tier for the quota-plus-price model: below 1 where shortages are
-        severe, above 1 in surplus.
+        Per tier, the share of the wage gap charged as a fee in the quota-plus-fee model
+        (:mod:`forecast.quota.fee`): below 1 where shortages are severe, above 1 in surplus.
     status_quo_percent : float
         Percent of the labour force of today's rule, for the comparison.
     status_quo_category_mix : dict
         Category mix of today's quota (persons or shares; normalised).
+    regulated_share : dict
+        Per OKED section, the share of need foreign workers may fill in the regulated categories
+        (recognition of qualifications limits hiring in licensed professions; 0 closes them).
+    regulated_categories : tuple of str
+        The categories the regulated shares apply to.
+    seasonal_from_permits : bool
+        Estimate seasonal need in the seasonal sectors from the seasonal permits of recent years
+        (the annual balance cannot see a peak that lasts one season).
+    history_years : int
+        Years of permits history averaged for seasonal need and employer demand for permits.
+    max_growth : float
+        Bound on the change in demand that scales the permits history (and its inverse).
+    new_line_utilisation : float
+        Share of its quota a line with no permits history is expected to use.
+    foreign_wage_ratio, hire_cost_share : float
+        A foreign hire costs ``foreign_wage_ratio`` of the local wage plus ``hire_cost_share`` of
+        it (recruitment, travel, housing); the fee is ``fee_multiplier[tier]`` times the gap that
+        makes a foreign hire cheaper than a local one.
+    fee_elasticity : float
+        Elasticity of employer demand for permits to the cost of a foreign hire.
     """
 
     planning_quantile: float = 0.5
@@ -106,13 +126,22 @@ class Policy:
     fee_multiplier: dict = field(default_factory=_default_fees)
     status_quo_percent: float = 0.25
     status_quo_category_mix: dict = field(default_factory=lambda: dict(QUOTA_2026_CATEGORY_MIX))
+    regulated_share: dict = field(default_factory=lambda: {"P": 0.5, "Q": 0.5})
+    regulated_categories: tuple[str, ...] = ("3", "4")
+    seasonal_from_permits: bool = True
+    history_years: int = 3
+    max_growth: float = 2.0
+    new_line_utilisation: float = 0.6
+    foreign_wage_ratio: float = 0.75
+    hire_cost_share: float = 0.10
+    fee_elasticity: float = 0.8
 
     def __post_init__(self) -> None:
         # Normalise containers so that equal policies compare equal whatever the input types.
-        for name in ("protected_sectors", "seasonal_sectors"):
+        for name in ("protected_sectors", "seasonal_sectors", "regulated_categories"):
             object.__setattr__(self, name, tuple(sorted(str(s) for s in getattr(self, name))))
         for name in ("region_floors", "region_caps", "sector_floors", "sector_caps", "priority",
-                     "fee_multiplier", "status_quo_category_mix"):
+                     "fee_multiplier", "status_quo_category_mix", "regulated_share"):
             object.__setattr__(self, name, {str(k): v for k, v in dict(getattr(self, name)).items()})
         object.__setattr__(self, "category_split", {str(k): {str(c): s for c, s in dict(v).items()}
                                                     for k, v in dict(self.category_split).items()})
@@ -136,7 +165,8 @@ class Policy:
                "a percentage from 0 to 100")
         _share("status_quo_percent", self.status_quo_percent, 0.0, 100.0,
                "a percentage from 0 to 100")
-        _number("severity_weight", self.severity_weight, "a non-negative number")
+        # Bounded so that priority x (1 + severity_weight x severity) stays a finite number.
+        _share("severity_weight", self.severity_weight, 0.0, 1e6)
         regions, sectors = set(region_codes()), set(sector_codes())
         for name, known, what in (("region_floors", regions, "region codes such as 'KZ-75'"),
                                   ("region_caps", regions, "region codes such as 'KZ-75'"),
@@ -160,7 +190,7 @@ class Policy:
         for key, value in self.priority.items():
             if key not in sectors:
                 raise InputError(f"policy priority[{key!r}]: unknown key; expected OKED sections A..U")
-            _number(f"priority[{key!r}]", value, "a positive weight", positive=True)
+            _share(f"priority[{key!r}]", value, 1e-6, 1e6, "a weight from 0.000001 to 1,000,000")
         if set(self.category_split) != set(SKILLS):
             raise InputError(f"policy category_split has skill levels {sorted(self.category_split)}: "
                              f"expected exactly {list(SKILLS)}")
@@ -183,10 +213,39 @@ class Policy:
                              "multipliers that do not fall from severe shortage to surplus")
         unknown = set(self.status_quo_category_mix) - set(CATEGORIES)
         mix = list(self.status_quo_category_mix.values())
-        if unknown or any(not _is_number(v) or v < 0 for v in mix) or sum(mix) <= 0:
+        if (unknown or any(not _is_number(v) or not 0 <= v <= 1e7 for v in mix)
+                or math.fsum(mix) <= 0):
             raise InputError(f"policy status_quo_category_mix = {self.status_quo_category_mix!r}: "
-                             f"expected non-negative amounts of categories {', '.join(CATEGORIES)}, "
-                             "not all zero")
+                             f"expected amounts from 0 to 10,000,000 of categories "
+                             f"{', '.join(CATEGORIES)}, not all zero")
+
+        self._validate_mechanisms()
+
+    def _validate_mechanisms(self) -> None:
+        """Regulated professions, seasonal need, employer demand and the fee model."""
+        for key, value in self.regulated_share.items():
+            if key not in set(sector_codes()):
+                raise InputError(f"policy regulated_share[{key!r}]: unknown key; expected OKED "
+                                 "sections A..U")
+            _share(f"regulated_share[{key!r}]", value, 0.0, 1.0)
+        unknown = sorted(set(self.regulated_categories) - set(CATEGORIES))
+        if unknown:
+            raise InputError(f"policy regulated_categories: unknown categories {unknown}; "
+                             f"expected some of {', '.join(CATEGORIES)}")
+        if not isinstance(self.seasonal_from_permits, bool):
+            raise InputError(f"policy seasonal_from_permits = {self.seasonal_from_permits!r}: "
+                             "expected true or false")
+        if (not isinstance(self.history_years, int) or isinstance(self.history_years, bool)
+                or not 1 <= self.history_years <= 10):
+            raise InputError(f"policy history_years = {self.history_years!r}: expected a whole "
+                             "number of years from 1 to 10")
+        _share("max_growth", self.max_growth, 1.0, 10.0)
+        for name in ("new_line_utilisation", "foreign_wage_ratio", "hire_cost_share"):
+            _share(name, getattr(self, name), 0.0, 1.0)
+        if self.foreign_wage_ratio + self.hire_cost_share <= 0:
+            raise InputError("policy foreign_wage_ratio + hire_cost_share = 0: expected a "
+                             "foreign hire that costs something")
+        _share("fee_elasticity", self.fee_elasticity, 0.0, 5.0)
 
     def with_changes(self, **changes) -> "Policy":
         """A copy with some rules changed (validated like a new policy)."""
@@ -197,7 +256,7 @@ class Policy:
 
     def to_dict(self) -> dict:
         out = asdict(self)
-        for name in ("protected_sectors", "seasonal_sectors"):
+        for name in ("protected_sectors", "seasonal_sectors", "regulated_categories"):
             out[name] = list(out[name])
         return out
 
@@ -233,11 +292,17 @@ _TABLES = {
                       "management_share": "management_share"},
     "status_quo": {"percent_of_labour_force": "status_quo_percent",
                    "category_mix": "status_quo_category_mix"},
+    "regulated": {"share": "regulated_share", "categories": "regulated_categories"},
+    "seasonal": {"from_permits": "seasonal_from_permits"},
+    "uptake": {"history_years": "history_years", "max_growth": "max_growth",
+               "new_line_utilisation": "new_line_utilisation"},
+    "fee": {"foreign_wage_ratio": "foreign_wage_ratio", "hire_cost_share": "hire_cost_share",
+            "elasticity": "fee_elasticity"},
 }
 _WHOLE_TABLES = {"category_split": "category_split", "fee_multiplier": "fee_multiplier"}
 _DICT_FIELDS = {"region_floors", "region_caps", "sector_floors", "sector_caps", "priority",
-                "category_split", "fee_multiplier", "status_quo_category_mix"}
-_LIST_FIELDS = {"protected_sectors", "seasonal_sectors"}
+                "category_split", "fee_multiplier", "status_quo_category_mix", "regulated_share"}
+_LIST_FIELDS = {"protected_sectors", "seasonal_sectors", "regulated_categories"}
 
 
 def default_policy_path() -> Path:
@@ -271,7 +336,7 @@ def policy_from_mapping(document: dict, source: str = "policy") -> Policy:
             raise InputError(f"{source}: key {path} = {value!r}: expected a table")
         if name in _LIST_FIELDS and not (isinstance(value, list)
                                          and all(isinstance(v, str) for v in value)):
-            raise InputError(f"{source}: key {path} = {value!r}: expected a list of section letters")
+            raise InputError(f"{source}: key {path} = {value!r}: expected a list of section letters or category codes")
         if name == "category_split":
             for skill, split in value.items():
                 if not isinstance(split, dict):

@@ -20,10 +20,17 @@ The rules (a :class:`~forecast.quota.policy.Policy`) are applied in this order; 
 6. **Whole persons.** Largest-remainder rounding within every cap and floor; the lines add up
    exactly to the total.
 
-``quota_low`` and ``quota_high`` apply the same rules to the policy's low and high quantiles of the
-shortage: each is a complete proposal that meets every constraint on its own. They are not a
-range around each line: when the ceiling binds in the high variant, a line with a mild shortage
-can get less than in the central proposal because severe shortages elsewhere take precedence.
+Rule 1 also covers seasonal work: in the seasonal sectors the seasonal line's need is the larger of
+the need from the shortage and the seasonal permits of recent years
+(:mod:`forecast.quota.seasonal`). Rule 3 also applies the **regulated professions**
+(``[regulated]``): where recognition of foreign qualifications limits hiring, foreign need is
+capped at the policy's share of it (binding constraint ``regulated profession``).
+
+``quota_low`` and ``quota_high`` bracket the proposal on every line and in every total
+(:mod:`forecast.quota.ranges`): the rules applied at the low and high quantiles, widened to
+contain the proposal. ``need_low``, ``need`` and ``need_high`` are the uncut need at the three
+quantiles. Expected uptake, the reallocation, the fee, the ceiling advice and the headline table
+are added by :mod:`forecast.quota.mechanisms`.
 """
 
 from __future__ import annotations
@@ -31,9 +38,12 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from forecast.quota.allocation import Allocation, GroupKind, allocate
+from forecast.quota.allocation import GroupKind, allocate
 from forecast.inputs.errors import InputError
 from forecast.quota.explain import driver_types, line_reasons
+from forecast.quota.mechanisms import add_mechanisms
+from forecast.quota.ranges import bracket
+from forecast.quota.seasonal import seasonal_need
 from forecast.quota.need import cell_cube, feeds, foreign_need, line_feeds, open_cells, shortage_at
 from forecast.quota.policy import Policy
 from forecast.inputs.regions import region_codes, region_name
@@ -50,7 +60,10 @@ CATEGORY_NAMES = {"1": "heads and deputies", "2": "heads of structural units", "
 LINE_DRIVERS = ("demand", "expansion", "retirements", "deaths", "emigration", "graduates",
                 "immigration", "internal_migration", "unemployed", "openings", "seekers", "shortage")
 COLUMNS = ["region", "region_name", "sector", "sector_name", "category", "category_name",
-           "quota", "quota_low", "quota_high", "allocated", "need", "shortage", "shortage_planned",
+           "quota", "quota_low", "quota_high", "allocated", "need", "need_low", "need_high",
+           "need_source", "regulated_share", "eligible_need", "permits_recent", "employer_demand",
+           "expected_uptake", "expected_unused", "reallocated", "fee", "expected_uptake_fee",
+           "shortage", "shortage_planned",
            "tier", "skills", "driver_type", "binding_constraint", "fee_multiplier", "status_quo",
            "expansion", "replacement", "emigration", "graduates", "migration", "unemployed",
            "demand", "reason"]
@@ -134,21 +147,54 @@ def _weights(table: pd.DataFrame, policy: Policy) -> np.ndarray:
     return (priority * (1.0 + policy.severity_weight * severity)).reshape(-1)
 
 
+def regulated_shares(policy: Policy) -> np.ndarray:
+    """Share of need foreign workers may fill per sector x category (1 where unregulated)."""
+    share = np.ones((len(sector_codes()), len(CATEGORIES)))
+    columns = [CATEGORIES.index(c) for c in policy.regulated_categories]
+    for sector, value in policy.regulated_share.items():
+        share[sector_codes().index(sector), columns] = float(value)
+    return share
+
+
 def _allocate(table: pd.DataFrame, quantile: float, policy: Policy, demand: np.ndarray,
-              weights: np.ndarray, kinds: list[GroupKind]) -> tuple[np.ndarray, np.ndarray, np.ndarray, Allocation]:
-    raw = foreign_need(table, quantile, policy)
+              weights: np.ndarray, kinds: list[GroupKind], seasonal: np.ndarray | None) -> dict:
+    """Rules 1-6 at one quantile; every stage's need per line (flat) and the allocation."""
+    from_shortage = foreign_need(table, quantile, policy)
+    raw = from_shortage.copy()
+    if seasonal is not None:
+        column = CATEGORIES.index("seasonal")
+        raw[..., column] = np.maximum(raw[..., column], seasonal)
     protected = np.isin(sector_codes(), policy.protected_sectors)[None, :, None]
     open_need = np.where(protected, 0.0, raw)
-    limited, local_cut = _local_content(open_need, demand, policy)
+    share = regulated_shares(policy)[None]
+    regulated = open_need * share
+    limited, local_cut = _local_content(regulated, demand, policy)
     try:
         result = allocate(limited.reshape(-1), weights, kinds)
     except ValueError as error:
         raise InputError(f"policy floors cannot be met: {error}; lower the floors or raise the "
                          "caps and the ceiling") from None
-    return raw.reshape(-1), limited.reshape(-1), local_cut.reshape(-1), result
+    return {"from_shortage": from_shortage.reshape(-1), "raw": raw.reshape(-1),
+            "open": open_need.reshape(-1), "regulated": regulated.reshape(-1),
+            "regulated_cut": ((share < 1) & (open_need > 0)).reshape(-1),
+            "limited": limited.reshape(-1), "local_cut": local_cut.reshape(-1), "result": result}
 
 
-def recommend_quota(forecast: ShortageForecast, policy: Policy | None = None) -> pd.DataFrame:
+def _check_floors(policy: Policy, ceiling: int) -> None:
+    """Refuse floors that add up to more than the national ceiling, naming the policy key."""
+    for key, floors in (("[regions] floors", policy.region_floors),
+                        ("[sectors] floors", policy.sector_floors)):
+        total = float(sum(floors.values()))
+        if total > ceiling:
+            raise InputError(
+                f"policy {key} add up to {total:,.0f} persons, above the national ceiling of "
+                f"{ceiling:,} ([ceiling] percent_of_labour_force = "
+                f"{policy.cap_percent_of_labour_force:g}% of the labour force); expected floors "
+                "within the ceiling: lower the floors or raise the ceiling")
+
+
+def recommend_quota(forecast: ShortageForecast, policy: Policy | None = None,
+                    data=None) -> pd.DataFrame:
     """The quota proposal: one row per region x sector x category, every line explained.
 
     Parameters
@@ -157,6 +203,10 @@ def recommend_quota(forecast: ShortageForecast, policy: Policy | None = None) ->
         From :func:`forecast.forecast_shortage`.
     policy : Policy, optional
         The rules; the shipped defaults otherwise (``forecast/data/policy_default.toml``).
+    data : Dataset, optional
+        The run's data: its permits table gives seasonal need and employer demand for permits,
+        its wages table the fee. Without it seasonal lines keep the need from the shortage,
+        employer demand is ``new_line_utilisation`` of the quota and there is no fee.
 
     Returns
     -------
@@ -169,41 +219,55 @@ def recommend_quota(forecast: ShortageForecast, policy: Policy | None = None) ->
         ``driver_type``, ``binding_constraint``, ``fee_multiplier``, ``status_quo`` (today's
         rule), the drivers (``expansion``, ``replacement`` = retirements + deaths,
         ``emigration``, ``graduates``, ``migration`` = immigration + net internal migration,
-        ``unemployed``, ``demand``) and a one-sentence ``reason``. ``attrs`` holds ``cap``,
-        ``cap_binding``, ``total_need`` and the totals of each variant.
+        ``unemployed``, ``demand``), the need range, uptake, reallocation and fee columns
+        (:mod:`forecast.quota.mechanisms`) and a one-sentence ``reason``. ``attrs`` holds
+        ``cap``, ``cap_binding``, ``total_need``, ``totals`` (of the quota and its range),
+        ``proposals`` (totals of the three complete proposals) and what
+        :func:`~forecast.quota.mechanisms.add_mechanisms` returns.
     """
     policy = policy or Policy()
     table = forecast.table
     ceiling = int(np.floor(forecast.labour_force * policy.cap_percent_of_labour_force / 100))
+    _check_floors(policy, ceiling)
     kinds = _groups(policy, ceiling)
     evidence = _evidence(table, policy)
     weights = _weights(table, policy)
     demand = cell_cube(table, table["demand"].to_numpy(dtype=float))
 
-    variants = {name: _allocate(table, q, policy, demand, weights, kinds)
+    seasonal = seasonal_need(forecast, data, policy)
+    variants = {name: _allocate(table, q, policy, demand, weights, kinds, seasonal)
                 for name, q in (("quota", policy.planning_quantile),
                                 ("quota_low", policy.low_quantile),
                                 ("quota_high", policy.high_quantile))}
-    raw, limited, local_cut, result = variants["quota"]
+    central = variants["quota"]
+    raw, limited, result = central["raw"], central["limited"], central["result"]
 
     out = line_grid()
     out["region_name"] = out["region"].map({code: region_name(code) for code in region_codes()})
     out["sector_name"] = out["sector"].map({code: sector_name(code) for code in sector_codes()})
     out["category_name"] = out["category"].map(CATEGORY_NAMES)
     out["quota"] = result.quota
-    out["quota_low"] = variants["quota_low"][3].quota
-    out["quota_high"] = variants["quota_high"][3].quota
+    out["quota_low"], out["quota_high"] = bracket(result.quota, variants["quota_low"]["result"].quota,
+                                                  variants["quota_high"]["result"].quota, kinds)
     out["allocated"] = result.exact.round(3)
     out["need"] = raw.round(1)
+    out["need_low"] = variants["quota_low"]["raw"].round(1)
+    out["need_high"] = variants["quota_high"]["raw"].round(1)
+    from_permits = (raw > central["from_shortage"] + 1e-9) & (limited > 0)
+    out["need_source"] = np.where(from_permits, "seasonal permits", "shortage")
+    out["regulated_share"] = np.broadcast_to(regulated_shares(policy)[None],
+                                             (len(region_codes()), *regulated_shares(policy).shape)).reshape(-1)
+    out["eligible_need"] = limited.round(1)
     flat = {name: values.reshape(-1) for name, values in evidence.items() if name != "skills"}
     out["shortage"] = flat["shortage"].round(1)
     out["shortage_planned"] = flat["planned"].round(1)
     out["skills"] = _skill_names(evidence["skills"])
-    out["tier"] = classify_tiers(pd.Series(flat["shortage"]), pd.Series(flat["demand"]),
+    # The tier reads the shortage the quota was planned on, so that tier, reason and quota agree.
+    out["tier"] = classify_tiers(pd.Series(flat["planned"]), pd.Series(flat["demand"]),
                                  forecast.assumptions).to_numpy()
     out["driver_type"] = driver_types(table, shortage_at(table, policy.planning_quantile),
                                        feeds(policy), open_cells(policy))
-    out["binding_constraint"] = _binding(raw, limited, local_cut, result, policy, out)
+    out["binding_constraint"] = _binding(central, policy, out)
     out["fee_multiplier"] = out["tier"].map(policy.fee_multiplier).astype(float)
     out["status_quo"] = status_quo_quota(forecast, policy)
     out["expansion"] = flat["expansion"].round(1)
@@ -213,11 +277,14 @@ def recommend_quota(forecast: ShortageForecast, policy: Policy | None = None) ->
     out["migration"] = (flat["immigration"] + flat["internal_migration"]).round(1)
     out["unemployed"] = flat["unemployed"].round(1)
     out["demand"] = flat["demand"].round(1)
+    mechanisms = add_mechanisms(out, forecast, data, policy, central, kinds, ceiling)
     out["reason"] = line_reasons(out, policy)
     out = out[COLUMNS]
     binding = bool((out["binding_constraint"] == "national ceiling").any())
     out.attrs.update({"cap": ceiling, "cap_binding": binding, "total_need": float(raw.sum()),
-                      "totals": {name: int(v[3].quota.sum()) for name, v in variants.items()}})
+                      "totals": {name: int(out[name].sum()) for name in variants},
+                      "proposals": {name: int(v["result"].quota.sum()) for name, v in variants.items()},
+                      **mechanisms})
     return out
 
 
@@ -230,14 +297,19 @@ def _skill_names(mask: np.ndarray) -> np.ndarray:
     return np.where(names == "", "-", names).reshape(-1).astype(str)
 
 
-def _binding(raw, limited, local_cut, result: Allocation, policy: Policy, out: pd.DataFrame) -> np.ndarray:
+def _binding(stages: dict, policy: Policy, out: pd.DataFrame) -> np.ndarray:
     """The rule that set each line's number, in the documented order."""
+    raw, limited, result = stages["raw"], stages["limited"], stages["result"]
+    local_cut, regulated_cut = stages["local_cut"], stages["regulated_cut"]
     protected = out["sector"].isin(policy.protected_sectors).to_numpy()
     seasonal_closed = ((out["category"] == "seasonal") & ~out["sector"].isin(policy.seasonal_sectors)).to_numpy()
     binding = np.where(result.binding != "", result.binding, "none")
     binding = np.where(local_cut & (result.binding == ""), "local content", binding)
+    binding = np.where(regulated_cut & ~local_cut & (result.binding == ""), "regulated profession",
+                       binding)
     binding = np.where(limited <= 0, "no need", binding)
     binding = np.where(local_cut & (limited <= 0), "local content", binding)
+    binding = np.where(regulated_cut & (limited <= 0), "regulated profession", binding)
     binding = np.where(seasonal_closed, "not seasonal sector", binding)
     binding = np.where(protected & (raw > 0), "protected sector", binding)
     return binding

@@ -20,6 +20,7 @@ import pandas as pd
 
 from forecast.inputs.errors import InputError
 from forecast.inputs.loader import Dataset
+from forecast.shortage.definitions import DEFAULT_DEMAND_MODEL
 from forecast.shortage import (DRIVERS, Assumptions, SeriesPanel, ShortageForecast,
                                classify_tiers, forecast_shortage)
 
@@ -55,7 +56,8 @@ class Scenario:
 
     def forecast(self, data: Dataset, year: int, *, assumptions: Assumptions | None = None,
                  n_jobs: int = 1, backend: str | None = None, random_state: int = 0,
-                 panel: SeriesPanel | None = None) -> ShortageForecast:
+                 panel: SeriesPanel | None = None,
+                 demand_model: str = DEFAULT_DEMAND_MODEL) -> ShortageForecast:
         """The shortage forecast under this scenario.
 
         ``panel`` is the series panel of ``data`` as given; it is used only by a scenario that
@@ -65,7 +67,8 @@ class Scenario:
             panel = None
         data, assumptions = self.apply(data, assumptions)
         result = forecast_shortage(data, year, assumptions=assumptions, n_jobs=n_jobs,
-                                   backend=backend, random_state=random_state, panel=panel)
+                                   backend=backend, random_state=random_state, panel=panel,
+                                   demand_model=demand_model)
         return adjust_flows(result, self.flows) if self.flows else result
 
 

@@ -5,6 +5,8 @@
     openings = expansion demand (growth of employment plus vacancies)
              + retirements (people reaching pension age, from the age structure)
              + deaths + emigration of workers (by education, spread over sectors)
+             + unfilled demand carried from the origin (vacancies above the frictional rate,
+               less what domestic hiring closes: forecast.shortage.unfilled)
     seekers  = graduates entering work (higher -> high skill, TVET -> medium skill,
                school leavers -> low skill)
              + immigrants and net internal migrants in work + hires from the unemployed
@@ -23,6 +25,7 @@ from features import demographic_features, single_year_population
 from forecast.inputs.schema import EDUCATION_TO_SKILL, SKILLS
 from forecast.shortage.definitions import Assumptions
 from forecast.shortage.panel import SeriesPanel
+from forecast.shortage.unfilled import unfilled_stock
 
 
 def observed_balance(panel: SeriesPanel, year: int, assumptions: Assumptions) -> pd.DataFrame:
@@ -65,7 +68,9 @@ def balance(tables: dict[str, pd.DataFrame], origin: int, year: int, demand: pd.
                                             assumptions.migrant_participation)
     table["graduates"] = _graduate_supply(flows, table, previous, school_leavers, assumptions)
     table["unemployed"] = _unemployed(flows, table, previous, assumptions)
-    table["openings"] = table[["expansion", "retirements", "deaths", "emigration"]].sum(axis=1)
+    table["unfilled"] = (unfilled_stock(tables, origin, year, table, assumptions.frictional_quantile)
+                         if assumptions.carry_unfilled else 0.0)
+    table["openings"] = table[["expansion", "retirements", "deaths", "emigration", "unfilled"]].sum(axis=1)
     table["seekers"] = table[["graduates", "immigration", "internal_migration", "unemployed"]].sum(axis=1)
     table["shortage"] = table["openings"] - table["seekers"]
     return table

@@ -11,8 +11,8 @@ from forecast.inputs.errors import InputError
 
 QUANTILES = (0.05, 0.10, 0.25, 0.50, 0.75, 0.90, 0.95)
 TIERS = ("severe shortage", "shortage", "balance", "surplus")
-DRIVERS = ("expansion", "retirements", "deaths", "emigration", "graduates", "immigration",
-           "internal_migration", "unemployed")
+DRIVERS = ("expansion", "retirements", "deaths", "emigration", "unfilled", "graduates",
+           "immigration", "internal_migration", "unemployed")
 MAX_HORIZON = 5
 # Fewest years of data a forecast is made from, in the calibration windows and quota back-tests.
 MIN_HISTORY = 8
@@ -20,6 +20,12 @@ MIN_HISTORY = 8
 AGGREGATE_LEVELS = ([], ["region"], ["sector"], ["region", "sector"])
 TOTAL_LABELS = {"region": "KZ", "sector": "TOTAL", "skill": "TOTAL"}
 RECONCILIATION_METHODS = ("mint_shrink", "wls_struct", "ols", "bottom_up")
+# Where the growth of cell demand comes from (forecast.shortage.demand_growth).
+DEMAND_MODELS = ("univariate", "panel", "combined")
+# The mix is a little more accurate on the sample's quota back-test
+# (benchmarks/results/demand_models.json) but fits the panel model once per calibration origin,
+# which more than doubles the main job's time; it is opt-in until that model is cheaper.
+DEFAULT_DEMAND_MODEL = "univariate"
 
 
 @dataclass(frozen=True)
@@ -48,6 +54,12 @@ class Assumptions:
         Tier limits on the shortage as a share of demand: at or above ``severe_threshold`` a
         severe shortage, at or above ``shortage_threshold`` a shortage, at or below
         ``-surplus_threshold`` a surplus, balance in between.
+    carry_unfilled : bool
+        Carry the stock of unfilled demand at the origin into the forecast year's openings
+        (:mod:`forecast.shortage.unfilled`).
+    frictional_quantile : float
+        Quantile of a cell's own vacancy rates over the years, taken as its frictional rate:
+        vacancies above it are unfilled demand.
     min_cell_size : float
         Cells with less demand than this at the origin are too small for a reliable forecast of
         their own: their shortage and drivers are their parent's (the sector x skill nationally)
@@ -66,12 +78,17 @@ class Assumptions:
     shortage_threshold: float = 0.01
     surplus_threshold: float = 0.01
     min_cell_size: float = 300.0
+    carry_unfilled: bool = True
+    frictional_quantile: float = 0.25
 
     def __post_init__(self) -> None:
         for name, value in asdict(self).items():
             values = value if isinstance(value, tuple) else (value,)
             if any(not np.isfinite(v) or v < 0 for v in values):
                 raise InputError(f"assumption {name} = {value!r}: expected non-negative numbers")
+        if not 0 <= self.frictional_quantile <= 1:
+            raise InputError(f"assumption frictional_quantile = {self.frictional_quantile!r}: "
+                             "expected a quantile from 0 to 1")
         if abs(sum(self.applicant_skill_mix) - 1) > 1e-9:
             raise InputError(f"assumption applicant_skill_mix = {self.applicant_skill_mix!r}: "
                              "expected three shares that add up to 1")
@@ -100,6 +117,9 @@ class ShortageForecast:
     assumptions : Assumptions
     reconciliation : dict
         How demand was reconciled: ``method``, ``method_used``, ``fallback_reason``.
+    demand_model : dict
+        Where demand growth came from: ``name`` (:data:`DEMAND_MODELS`), ``panel_weight`` (the
+        panel model's share) and, with the panel model, its ``features`` and ``estimator``.
     """
 
     table: pd.DataFrame
@@ -110,3 +130,4 @@ class ShortageForecast:
     fallbacks: pd.DataFrame
     assumptions: Assumptions = field(default_factory=Assumptions)
     reconciliation: dict = field(default_factory=dict)
+    demand_model: dict = field(default_factory=dict)

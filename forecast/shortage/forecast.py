@@ -9,6 +9,8 @@ same forecast made from earlier origins is compared with the balance observed af
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import pandas as pd
 from scipy import stats
@@ -16,19 +18,37 @@ from scipy import stats
 from forecast.inputs.errors import InputError
 from forecast.inputs.loader import Dataset
 from forecast.shortage.balance import balance, observed_balance
-from forecast.shortage.definitions import (DRIVERS, MAX_HORIZON, MIN_HISTORY, QUANTILES,
-                                           RECONCILIATION_METHODS, TOTAL_LABELS, Assumptions,
-                                           ShortageForecast)
+from forecast.shortage.definitions import (DEFAULT_DEMAND_MODEL, DEMAND_MODELS, DRIVERS, MAX_HORIZON, MIN_HISTORY,
+                                           QUANTILES, RECONCILIATION_METHODS, TOTAL_LABELS,
+                                           Assumptions, ShortageForecast)
+from forecast.shortage.demand_growth import (PanelGrowthModel, combination_weight,
+                                             feature_columns, growth_design)
 from forecast.shortage.panel import SeriesPanel, build_series_panel, demand_scale
 from models import AutoForecaster
 from models.reconcile import reconcile_frame
 
 
-def _forecast_balance(panel: pd.DataFrame, tables: dict[str, pd.DataFrame], origin: int,
-                      year: int, assumptions: Assumptions, n_jobs: int, random_state: int,
-                      reconciliation: str = "bottom_up", backend: str | None = None):
-    """Central balance in ``year`` from series observed up to ``origin``; returns it, the model
-    and how the demand forecasts were reconciled."""
+@dataclass
+class _Components:
+    """What the univariate forecasts give for one origin, before the balance is computed."""
+
+    tables: dict
+    origin: int
+    year: int
+    now: pd.Series
+    previous: pd.Series
+    flows: pd.Series
+    model: AutoForecaster
+    how: dict
+    panel_expansion: pd.Series | None = None
+
+
+def _forecast_components(panel: pd.DataFrame, tables: dict[str, pd.DataFrame], origin: int,
+                         year: int, n_jobs: int, random_state: int,
+                         reconciliation: str = "bottom_up",
+                         backend: str | None = None) -> _Components:
+    """Demand in ``year`` and the year before, and the flows of ``year``, forecast from series
+    observed up to ``origin``, with the model and how demand was reconciled."""
     horizon = year - origin
     model = AutoForecaster(h=MAX_HORIZON, n_jobs=n_jobs, backend=backend,
                            random_state=random_state)
@@ -46,8 +66,35 @@ def _forecast_balance(panel: pd.DataFrame, tables: dict[str, pd.DataFrame], orig
     values = predicted.set_index(["unique_id", "ds"])["yhat"]
     flow_ids = ~values.index.get_level_values(0).str.match(r"^(demand|total)\|")
     flows = values[flow_ids].xs(year, level="ds")
-    table = balance(tables, origin, year, now, previous, flows, assumptions)
-    return table, model, how
+    return _Components(tables, origin, year, now, previous, flows, model, how)
+
+
+def _panel_expansion(design: pd.DataFrame, panel: SeriesPanel, parts: _Components,
+                     random_state: int) -> pd.Series | None:
+    """Expansion of every cell in ``parts.year`` from the panel growth model; None when the
+    panel is too short to train it."""
+    horizon = parts.year - parts.origin
+    model = PanelGrowthModel(horizon, random_state=random_state).fit(design, parts.origin)
+    if model.estimator_ is None:
+        return None
+    growth = model.predict(design).reindex(parts.now.index).fillna(0.0)
+    if horizon == 1:
+        demand = panel.demand()
+        base = demand[demand["ds"] == parts.origin].set_index("unique_id")["y"]
+        base = base.reindex(parts.now.index).fillna(parts.previous)
+    else:
+        base = parts.previous
+    return base.clip(lower=0.0) * np.expm1(growth)
+
+
+def _balance_of(parts: _Components, assumptions: Assumptions, weight: float) -> pd.DataFrame:
+    """The balance of ``parts`` with ``weight`` of the panel model's expansion in the demand path."""
+    previous = parts.previous
+    if weight > 0 and parts.panel_expansion is not None:
+        expansion = (1 - weight) * (parts.now - parts.previous) + weight * parts.panel_expansion
+        previous = parts.now - expansion
+    return balance(parts.tables, parts.origin, parts.year, parts.now, previous, parts.flows,
+                   assumptions)
 
 
 def _reconciled_demand(predicted: pd.DataFrame, model: AutoForecaster, origin: int,
@@ -99,7 +146,8 @@ def calibration_origins(first_year: int, origin: int, horizon: int, n_windows: i
 def forecast_shortage(data: Dataset, year: int, *, assumptions: Assumptions | None = None,
                       reconciliation: str = "bottom_up", n_windows: int = 4, n_jobs: int = 1,
                       backend: str | None = None, random_state: int = 0,
-                      panel: SeriesPanel | None = None) -> ShortageForecast:
+                      panel: SeriesPanel | None = None,
+                      demand_model: str = DEFAULT_DEMAND_MODEL) -> ShortageForecast:
     """Forecast openings, seekers and the shortage in ``year`` for every region x sector x skill.
 
     The central forecast comes from the component forecasts (see the module docstring). Its
@@ -136,6 +184,12 @@ def forecast_shortage(data: Dataset, year: int, *, assumptions: Assumptions | No
     panel : SeriesPanel, optional
         The series panel of ``data`` (:func:`~forecast.shortage.panel.build_series_panel`),
         when the caller has built it already; built here otherwise.
+    demand_model : {"univariate", "panel", "combined"}
+        Where the growth of cell demand comes from: the univariate forecasts alone (the
+        default), the panel growth model of :mod:`forecast.shortage.demand_growth` alone, or a
+        mix of the two whose share is chosen on the calibration origins' back-test errors
+        (more accurate on the sample's quota back-test, ``benchmarks/results/demand_models.json``,
+        and slower: see :data:`~forecast.shortage.definitions.DEFAULT_DEMAND_MODEL`).
 
     Returns
     -------
@@ -150,19 +204,43 @@ def forecast_shortage(data: Dataset, year: int, *, assumptions: Assumptions | No
     if not 1 <= horizon <= MAX_HORIZON:
         raise InputError(f"--year {year}: expected a year from {origin + 1} to "
                          f"{origin + MAX_HORIZON} (the data end in {origin})")
+    if demand_model not in DEMAND_MODELS:
+        raise InputError(f"demand model {demand_model!r}: expected one of {', '.join(DEMAND_MODELS)}")
     panel = panel if panel is not None else build_series_panel(data)
     tables = panel.tables
-    table, model, reconciled = _forecast_balance(panel.series, tables, origin, int(year), assumptions,
-                                                 n_jobs, random_state, reconciliation, backend)
+    main = _forecast_components(panel.series, tables, origin, int(year), n_jobs, random_state,
+                                reconciliation, backend)
+    past_parts = []
+    for past in calibration_origins(data.first_year, origin, horizon, n_windows):
+        past_tables = {name: frame[frame["year"] <= past] for name, frame in tables.items()}
+        past_parts.append(_forecast_components(panel.series, past_tables, past, past + horizon,
+                                               n_jobs, random_state, reconciliation, backend))
+    weight = 0.0
+    if demand_model != "univariate":
+        design = growth_design(panel)
+        for parts in [main, *past_parts]:
+            parts.panel_expansion = _panel_expansion(design, panel, parts, random_state)
+        if main.panel_expansion is None:
+            weight = 0.0  # too little history to train the panel model: univariate growth
+        elif demand_model == "panel":
+            weight = 1.0
+        else:
+            weight = _learned_weight(panel, [p for p in past_parts if p.panel_expansion is not None])
+    table = _balance_of(main, assumptions, weight)
+    model, reconciled = main.model, main.how
 
     scale = demand_scale(panel.series, origin)
     errors = []
-    for past in calibration_origins(data.first_year, origin, horizon, n_windows):
-        past_tables = {name: frame[frame["year"] <= past] for name, frame in tables.items()}
-        predicted, _, _ = _forecast_balance(panel.series, past_tables, past, past + horizon, assumptions,
-                                            n_jobs, random_state, reconciliation, backend)
-        observed = observed_balance(panel, past + horizon, assumptions)
-        error = observed["shortage"].to_numpy() - predicted["shortage"].to_numpy()
+    for parts in past_parts:
+        # A calibration origin too short for the panel model is scored on univariate growth.
+        predicted = _balance_of(parts, assumptions, weight if parts.panel_expansion is not None else 0.0)
+        observed = observed_balance(panel, parts.year, assumptions)
+        # Matched by cell, not by position: a cell that entered the data after ``parts.origin``
+        # has an observed balance but no forecast, and is left out of the errors.
+        keys = ["region", "sector", "skill"]
+        matched = observed.set_index(keys)["shortage"].reindex(
+            pd.MultiIndex.from_frame(predicted[keys]))
+        error = matched.to_numpy() - predicted["shortage"].to_numpy()
         ids = "demand|" + predicted["region"] + "|" + predicted["sector"] + "|" + predicted["skill"]
         errors.append(error / scale.reindex(ids).fillna(1.0).to_numpy())
     ids = "demand|" + table["region"] + "|" + table["sector"] + "|" + table["skill"]
@@ -186,9 +264,28 @@ def forecast_shortage(data: Dataset, year: int, *, assumptions: Assumptions | No
     if "applicants" in tables:
         frame = tables["applicants"]
         applicants = frame.loc[(frame["year"] == origin) & (frame["region"] != "KZ"), "applicants"].sum()
+    how_demand = {"name": demand_model, "panel_weight": weight}
+    if demand_model != "univariate":
+        how_demand["features"] = feature_columns(design)
+        how_demand["estimator"] = "sklearn.ensemble.HistGradientBoostingRegressor"
     return ShortageForecast(table, origin, int(year), float(employed + applicants),
                             {str(k): int(v) for k, v in counts.items()}, model.fallbacks_,
-                            assumptions, dict(reconciled))
+                            assumptions, dict(reconciled), how_demand)
+
+
+def _learned_weight(panel: SeriesPanel, past_parts: list[_Components]) -> float:
+    """The panel model's share chosen on the calibration origins: expansion forecasts against the
+    expansion observed afterwards."""
+    values = panel.demand().set_index(["unique_id", "ds"])["y"]
+    univariate, panel_model, observed = [], [], []
+    for parts in past_parts:
+        ids = parts.now.index
+        now = values.xs(parts.year, level="ds").reindex(ids)
+        before = values.xs(parts.year - 1, level="ds").reindex(ids)
+        univariate.append((parts.now - parts.previous).to_numpy())
+        panel_model.append(parts.panel_expansion.reindex(ids).to_numpy())
+        observed.append((now - before).to_numpy())
+    return combination_weight(univariate, panel_model, observed)
 
 
 def borrow_for_small_cells(table: pd.DataFrame, min_cell_size: float) -> pd.DataFrame:

@@ -36,7 +36,7 @@ def _frame(sheet, header_row=1):
 
 def test_sheets_are_named_in_the_chosen_language(book):
     t = Labels("ru")
-    expected = [t(f"sheet.{k}") for k in ("summary", "regions", "sectors", "detail", "shortage",
+    expected = [t(f"sheet.{k}") for k in ("summary", "headline", "regions", "sectors", "detail", "shortage",
                                           "ranking", "scenarios", "backtest", "policy", "sources")]
     assert book.sheetnames == expected
 
@@ -148,4 +148,16 @@ def test_detail_reasons_are_in_the_chosen_language(job, book):
                                                                t.column("reason")].iloc[0])
     assert set(lines[t.column("binding_constraint")]) <= {t(f"constraint.{k}") for k in (
         "none", "no need", "national ceiling", "region cap", "sector cap", "floor",
-        "local content", "protected sector", "not seasonal sector")}
+        "local content", "protected sector", "not seasonal sector", "regulated profession")}
+
+
+def test_headline_sheet_adds_up_and_summary_shows_uptake(job, book):
+    t = Labels("ru")
+    sheet = book[t("sheet.headline")]
+    rows = [r for r in sheet.iter_rows(values_only=True) if r and isinstance(r[1], (int, float))]
+    values = {item: persons for item, persons, *_ in rows[:18]}
+    proposal = values[t("headline.proposal")]
+    assert proposal == pd.read_csv(job[2] / "quota.csv")["quota"].sum()
+    assert values[t("headline.uptake")] == proposal + values[t("headline.unused")]
+    summary = [r[0] for r in book[t("sheet.summary")].iter_rows(values_only=True) if r and r[0]]
+    assert t("fig.uptake") in summary and t("fig.unused") in summary

@@ -168,3 +168,18 @@ def test_scenario_names_in_help_match_the_scenarios():
     from forecast.quota.scenarios import SCENARIOS
 
     assert sorted(SCENARIO_NAMES) == sorted(SCENARIOS)
+
+
+def test_demand_model_option_reaches_the_run(monkeypatch, tmp_path):
+    import forecast.pipeline
+
+    seen = {}
+
+    def fake_run(data, year, **options):
+        seen.update(options)
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(forecast.pipeline, "run_quota", fake_run)
+    assert main(["quota", "--year", "2026", "--demand-model", "combined",
+                 "--out", str(tmp_path / "q")]) == 130
+    assert seen["demand_model"] == "combined"

@@ -211,3 +211,19 @@ def test_backtest_without_a_truth_scores_against_the_need_observed_afterwards(sa
     assert last == pytest.approx(observed_need(sample, 2023, policy).sum())
     with pytest.raises(InputError, match="not observed yet"):
         backtest_quota(sample, None, [2024], policy=policy)
+
+
+def test_floors_above_the_ceiling_are_refused_naming_the_key(sample_forecast):
+    policy = Policy(region_floors={"KZ-75": 10_000_000})
+    with pytest.raises(InputError, match=r"policy \[regions\] floors add up to 10,000,000 persons, "
+                                         r"above the national ceiling"):
+        recommend_quota(sample_forecast, policy)
+
+
+def test_backtest_reports_the_error_floor_the_ceiling_imposes(sample):
+    tight = Policy(cap_percent_of_labour_force=0.01)
+    result = backtest_quota(sample, forecast.load_truth(), [2021], policy=tight, with_hindsight=False)
+    row = result.by_origin.iloc[0]
+    assert row["ceiling_error_floor"] == pytest.approx((row["need"] - row["ceiling"]) / row["need"])
+    within = result.by_origin[result.by_origin["rule"].isin(["recommendation", "zero"])]
+    assert (within["allocation_error"] >= within["ceiling_error_floor"] - 1e-9).all()

@@ -23,12 +23,12 @@ def test_one_row_per_cell_with_drivers_quantiles_and_tier(sample_forecast):
 
 def test_balance_identities(sample_forecast):
     table = sample_forecast.table
-    openings = table[["expansion", "retirements", "deaths", "emigration"]].sum(axis=1)
+    openings = table[["expansion", "retirements", "deaths", "emigration", "unfilled"]].sum(axis=1)
     seekers = table[["graduates", "immigration", "internal_migration", "unemployed"]].sum(axis=1)
     assert np.allclose(openings, table["openings"])
     assert np.allclose(seekers, table["seekers"])
     assert np.allclose(table["openings"] - table["seekers"], table["shortage"])
-    assert (table[["retirements", "deaths", "emigration", "graduates", "immigration",
+    assert (table[["retirements", "deaths", "emigration", "unfilled", "graduates", "immigration",
                    "unemployed", "demand"]] >= 0).all().all()
 
 

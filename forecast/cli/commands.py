@@ -1,0 +1,217 @@
+"""The ``labor-forecast`` commands: each checks its output folder, loads the data, calls the
+orchestration layer (:mod:`forecast.pipeline`) and prints what the terminal renderer
+(:mod:`forecast.deliverables.console`) makes of the result.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+from pathlib import Path
+
+from forecast.inputs.errors import InputError
+
+
+def _dataset(path: Path | None):
+    from forecast.inputs.loader import load_data
+    from forecast.inputs.sample import load_sample
+
+    return load_sample() if path is None else load_data(path)
+
+
+QUOTA_STEPS = ["forecast and quota", "history", "forecast fan", "back-test", "workbook", "report"]
+
+
+def _refuse_existing(out: Path, force: bool, protected: tuple = ()) -> None:
+    """Refuse an output folder that must not be written or replaced (see
+    :func:`forecast.deliverables.outputs.check_output_target`: an existing one is replaced only
+    with ``force`` and only if it is an earlier output of this library; never the data, the
+    policy file, the current directory or a root), or an unwritable one, before minutes of work,
+    not after."""
+    from forecast.deliverables.outputs import check_output_target
+
+    check_output_target(out, force, protected=protected)
+    # The results are staged beside ``out``: its nearest existing ancestor must be a writable
+    # folder, or the run would fail only when it comes to write.
+    ancestor = out.resolve().parent
+    while not ancestor.exists():
+        ancestor = ancestor.parent
+    if not ancestor.is_dir():
+        raise InputError(f"cannot write {out}: {ancestor} is a file, not a folder; choose another "
+                         "with --out")
+    if not os.access(ancestor, os.W_OK | os.X_OK):
+        raise InputError(f"cannot write {out}: no permission to write into {ancestor}; choose "
+                         "another with --out")
+
+
+def _console(args: argparse.Namespace):
+    from forecast.deliverables.console import Console
+
+    return Console(quiet=getattr(args, "quiet", False), verbose=getattr(args, "verbose", False))
+
+
+def _quota(args: argparse.Namespace) -> int:
+    console = _console(args)
+    out = args.out or Path(f"quota-{args.year}")
+    _refuse_existing(out, args.force, (args.data, args.policy))
+    with _locked(out):
+        return _quota_run(args, console, out)
+
+
+def _locked(out: Path):
+    """Hold the lock of runs into ``out`` from before the work to the end."""
+    from forecast.deliverables.outputs import output_lock
+
+    return output_lock(out)
+
+
+def _quota_run(args: argparse.Namespace, console, out: Path) -> int:
+    from forecast.deliverables.console import quota_summary
+    from forecast.pipeline import run_quota
+
+    data = _dataset(args.data)
+    console.detail(f"read {data.source}: {len(data.tables)} tables, {data.first_year}-{data.last_year}")
+    steps = console.steps(QUOTA_STEPS, QUOTA_STEPS[0])
+    try:
+        result = run_quota(data, args.year, out=out, force=args.force, seed=args.seed,
+                           n_jobs=args.n_jobs, scheduler=args.scheduler,
+                           policy=args.policy, scenario=args.scenario, compare=args.compare,
+                           backtest_years=args.backtest, lang=args.lang,
+                           progress=_first_step_done(steps), demand_model=args.demand_model)
+    finally:
+        steps.close()
+    info = result.run_info
+    console.detail(f"models chosen: {info['models']['chosen']}")
+    for warning in info["warnings"]:
+        console.detail(f"warning: {warning}")
+    console.say(quota_summary(result, console, lang=args.lang))
+    console.say(f"\nwrote {out}/quota.csv, quota.xlsx, report.html, run.json")
+    return 0
+
+
+def _first_step_done(steps):
+    """Report the forecast-and-quota step done when the first writing step reports."""
+    def progress(name: str) -> None:
+        if steps.done == 0:
+            steps(QUOTA_STEPS[0])
+        steps(name)
+    return progress
+
+
+def _forecast(args: argparse.Namespace) -> int:
+    console = _console(args)
+    out = args.out or Path(f"shortage-{args.year}")
+    _refuse_existing(out, args.force, (args.data,))
+    with _locked(out):
+        return _forecast_run(args, console, out)
+
+
+def _forecast_run(args: argparse.Namespace, console, out: Path) -> int:
+    from forecast.deliverables.console import forecast_summary
+    from forecast.pipeline import run_forecast
+
+    data = _dataset(args.data)
+    steps = console.steps(["forecast", "files"], "forecasting shortages")
+    try:
+        result = run_forecast(data, args.year, out=out, force=args.force, seed=args.seed,
+                              n_jobs=args.n_jobs, scheduler=args.scheduler, lang=args.lang)
+        steps("files")
+    finally:
+        steps.close()
+    console.detail(f"models chosen: {result.forecast.models}")
+    console.say(forecast_summary(result, console))
+    console.say(f"\nwrote {out}/shortage.csv, shortage.html, run.json")
+    return 0
+
+
+def _backtest(args: argparse.Namespace) -> int:
+    if args.h < 1 or args.windows < 1:
+        raise InputError("--h and --windows must be at least 1")
+    console = _console(args)
+    out = args.out or Path("backtest")
+    _refuse_existing(out, args.force, (args.data,))
+    with _locked(out):
+        return _backtest_run(args, console, out)
+
+
+def _backtest_run(args: argparse.Namespace, console, out: Path) -> int:
+    from forecast.deliverables.console import backtest_summary
+    from forecast.pipeline import run_backtest
+
+    data = _dataset(args.data)
+    steps = console.steps(["back-test", "files"], "re-forecasting the past")
+    try:
+        result = run_backtest(data, h=args.h, windows=args.windows, out=out, force=args.force,
+                              lang=args.lang)
+        steps("files")
+    finally:
+        steps.close()
+    console.say(backtest_summary(result, console))
+    console.say(f"\nwrote {out}/backtest.csv, metrics.csv, backtest.html, run.json")
+    return 0
+
+
+def _validate(args: argparse.Namespace) -> int:
+    from forecast.inputs.loader import load_data
+
+    data = load_data(args.directory)
+    rows = sum(len(t) for t in data.tables.values())
+    print(f"{args.directory}: valid; {len(data.tables)} tables ({', '.join(sorted(data.tables))}), "
+          f"{rows:,} rows, employment {data.first_year}-{data.last_year}")
+    for warning in data.warnings:
+        print(f"warning: {warning}")
+    return 0
+
+
+def _sample_data(args: argparse.Namespace) -> int:
+    from forecast.inputs.sample import NOTICE, sample_directory, write_sample_directory
+
+    target: Path = args.directory
+    try:
+        if target.exists() and not target.is_dir():
+            raise InputError(f"{target} exists and is not a folder; choose a folder to write the "
+                             "sample data into")
+        if target.exists() and any(target.iterdir()) and not args.force:
+            raise InputError(f"{target} is not empty; choose an empty folder or pass --force")
+        if target.exists():
+            _refuse_table_conflicts(target, sample_directory())
+    except OSError as exc:
+        raise InputError(f"cannot read {target}: {exc.strerror or exc}") from None
+    try:
+        written = write_sample_directory(target)
+    except OSError as exc:
+        raise InputError(f"cannot write {target}: {exc.strerror or exc}") from None
+    print(f"wrote {len(written)} files to {target}\n{NOTICE}")
+    return 0
+
+
+def _real_data(args: argparse.Namespace) -> int:
+    from forecast.inputs.real.assemble import summary_lines, write_real_directory
+
+    try:
+        info = write_real_directory(args.directory, force=args.force)
+        print("\n".join(summary_lines(args.directory, info)))
+    except OSError as exc:
+        raise InputError(f"cannot write {args.directory}: {exc.strerror or exc}") from None
+    return 0
+
+
+def _refuse_table_conflicts(target: Path, sample: Path) -> None:
+    """Refuse writing the sample's ``<table>.csv`` beside another file of the same table
+    (``<table>.parquet``, ``.xlsx``): the folder would then give that table twice, which its
+    own ``validate`` refuses."""
+    from forecast.inputs.schema import SUFFIXES
+
+    written = {p.name for p in sample.iterdir() if p.is_file() and p.suffix == ".csv"}
+    tables = {Path(name).stem for name in written}
+    conflicts = sorted(p.name for p in target.iterdir()
+                       if p.stem in tables and p.suffix.lower() in SUFFIXES and p.name not in written)
+    if conflicts:
+        raise InputError(f"{target} already holds {', '.join(conflicts)}; writing the sample's "
+                         f"{', '.join(sorted(Path(c).stem + '.csv' for c in conflicts))} beside "
+                         "it would give a table twice, which validate refuses; remove "
+                         f"{'it' if len(conflicts) == 1 else 'them'} or choose an empty folder")
+
+
+HANDLERS = {"quota": _quota, "forecast": _forecast, "backtest": _backtest,
+            "validate": _validate, "sample-data": _sample_data, "real-data": _real_data}

@@ -1,0 +1,127 @@
+"""``labor-forecast real-data DIR``: a complete data directory from the real published tables.
+
+Writes ``employment.csv`` (estimated grid), ``population.csv`` and ``migration.csv`` (estimated),
+``labour_force.csv`` and ``quota.csv`` (real), the publisher's ``SOURCES.md`` and
+``real-data.json``: each table's sha256 and provenance, what it was made from, the assumptions
+behind the estimated ones, how closely the grid reproduces every published margin, and which
+optional tables have no public source (and what replaces them in a run). Every file carries a
+``status`` column flagging estimated, interpolated (2015), back-cast and extrapolated values;
+the loader ignores it.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pandas as pd
+
+from forecast.inputs.errors import InputError
+from forecast.inputs.loader import sha256_file
+from forecast.inputs.real.demography import labour_force_table, migration_table, population_table
+from forecast.inputs.real.grid import employment_grid
+from forecast.inputs.real.provenance import MISSING_TABLES, REAL_MARKER
+from forecast.inputs.real.tables import PUBLISHER, quota_history, shipped_path
+
+__all__ = ["write_real_directory", "summary_lines", "TABLE_NOTES"]
+
+TABLE_NOTES = {
+    "employment": ("estimated", "BNS elements 102798, 443430, 443435, 443438, 5831; Taldau 702840",
+                   "region x section x skill by iterative proportional fitting to the published "
+                   "region totals, region x broad sector (2016 on) and national sections; skill "
+                   "mix within sections a documented national prior; 2015 regional totals "
+                   "interpolated; S includes T and U"),
+    "population": ("estimated", "BNS population by region (open-data-kazakhstan), data.egov.kz "
+                   "age-sex table", "regional totals x the one-year sex x broad age shares; "
+                   "2024-2025 carried forward by each region's growth of 2018-2023"),
+    "migration": ("estimated", "published national emigration and immigration totals",
+                  "no public table by region and education: national totals shared by population "
+                  "x zone weights, education 38/34/28% (emigrants 2011-2022), 16/25/59% "
+                  "(immigrants); no internal migration"),
+    "labour_force": ("real", "BNS element 102800 (labour force, 15+)",
+                     "thousand persons to persons; 2015 interpolated; new units back-cast"),
+    "quota": ("real", "quota_history_kz.csv (legal acts and news reports)",
+              "national quota in persons where published"),
+}
+MISSING = ("vacancies", "wages", "graduates", "permits", "applicants")
+
+
+def write_real_directory(folder: str | Path, *, force: bool = False) -> dict:
+    """Write the real data directory into ``folder`` and return its ``real-data.json`` content.
+
+    Raises
+    ------
+    InputError
+        If ``folder`` is not a folder, or is not empty and is not an earlier real-data
+        directory holding only the files this function writes (``force`` replaces those).
+    """
+    target = Path(folder)
+    if target.exists() and not target.is_dir():
+        raise InputError(f"{target}: exists and is not a folder; expected a new or empty folder")
+    if target.is_dir() and any(target.iterdir()):
+        ours = {f"{name}.csv" for name in TABLE_NOTES} | {"SOURCES.md", REAL_MARKER}
+        earlier = (target / REAL_MARKER).is_file() and {p.name for p in target.iterdir()} <= ours
+        if not (force and earlier):
+            hint = " (pass --force to replace it)" if earlier else ""
+            raise InputError(f"{target}: the folder is not empty{hint}; expected a new or empty "
+                             "folder, or an earlier real-data directory with --force")
+    grid = employment_grid()
+    first, last = int(grid.table["year"].min()), int(grid.table["year"].max())
+    frames = {"employment": grid.table, "population": population_table(first, last),
+              "migration": migration_table(first, last), "labour_force": labour_force_table(),
+              "quota": quota_history()}
+    target.mkdir(parents=True, exist_ok=True)
+    tables = {}
+    for name, frame in frames.items():
+        path = target / f"{name}.csv"
+        frame.to_csv(path, index=False, lineterminator="\n")
+        provenance, source, assumption = TABLE_NOTES[name]
+        tables[name] = {"file": path.name, "sha256": sha256_file(path), "provenance": provenance,
+                        "source": source, "assumption": assumption, "rows": int(len(frame)),
+                        "years": [int(frame["year"].min()), int(frame["year"].max())]}
+        if "status" in frame.columns:
+            tables[name]["status_counts"] = {str(k): int(v) for k, v in
+                                             frame["status"].value_counts().sort_index().items()}
+    shutil.copyfile(shipped_path("SOURCES.md"), target / "SOURCES.md")
+    fit = grid.fit.groupby("margin")["max_abs_deviation"].max()
+    worst = grid.fit.loc[grid.fit.groupby("margin")["max_abs_deviation"].idxmax(), ["margin", "year"]]
+    info = {
+        "package": "labor-demand-forecast",
+        "publisher": PUBLISHER,
+        "tables": tables,
+        "missing": {name: MISSING_TABLES[name] for name in MISSING},
+        "grid_fit": {margin: {"max_abs_deviation": float(fit[margin]),
+                              "worst_year": int(worst.set_index("margin").loc[margin, "year"])}
+                     for margin in fit.index},
+        "references": published_references(frames),
+    }
+    (target / REAL_MARKER).write_text(json.dumps(info, indent=2, ensure_ascii=False) + "\n",
+                                      encoding="utf-8")
+    return info
+
+
+def published_references(frames: dict[str, pd.DataFrame]) -> dict:
+    """The published totals the directory reproduces (employed and labour force, 2024)."""
+    employment, labour = frames["employment"], frames["labour_force"]
+    return {"employed_2024": int(employment.loc[employment["year"] == 2024, "employed"].sum()),
+            "employed_2024_published": 9_214_184,
+            "labour_force_2024": int(labour.loc[labour["year"] == 2024, "labour_force"].sum()),
+            "labour_force_2024_published": 9_663_991}
+
+
+def summary_lines(folder: str | Path, info: dict) -> list[str]:
+    """What ``labor-forecast real-data`` prints: the tables and their provenance, the fit to the
+    published margins, the published totals reproduced and the tables with no public source."""
+    refs = info["references"]
+    return [
+        f"wrote {len(info['tables'])} tables to {folder}: "
+        + ", ".join(f"{name} ({entry['provenance']})" for name, entry in info["tables"].items()),
+        "employment grid reproduces the published margins: "
+        + "; ".join(f"{margin} max |deviation| {entry['max_abs_deviation']:,.0f} (worst {entry['worst_year']})"
+                    for margin, entry in info["grid_fit"].items()),
+        f"employed 2024: {refs['employed_2024']:,} (published {refs['employed_2024_published']:,}); "
+        f"labour force 2024: {refs['labour_force_2024']:,} "
+        f"(published {refs['labour_force_2024_published']:,})",
+        "no public source, left out: " + "; ".join(info["missing"].values()),
+    ]

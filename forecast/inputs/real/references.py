@@ -1,0 +1,81 @@
+"""Published Kazakhstan figures a run is set beside: the reference block of ``run.json``.
+
+- the data reproduce the published totals: employed 2024 = 9,214.184 thousand (BNS 102798),
+  labour force 2024 = 9,663.991 thousand (BNS 102800);
+- the proposal's sector mix beside foreign workers by sector in 2023 (construction 34.5%,
+  agriculture 11.5%, mining 9.6%, manufacturing 8.3%);
+- its category mix beside the 2026 quota order (categories 1-4 and seasonal: 726 / 3,402 /
+  5,893 / 3,131 / 4,994);
+- its total beside the permits in use (the last year the quota history gives).
+"""
+
+from __future__ import annotations
+
+from importlib import resources
+
+import pandas as pd
+
+__all__ = ["EMPLOYED_2024", "LABOUR_FORCE_2024", "FOREIGN_SECTOR_MIX_2023", "ORDER_2026",
+           "reference_rows"]
+
+EMPLOYED_2024 = 9_214_184
+LABOUR_FORCE_2024 = 9_663_991
+FOREIGN_SECTOR_MIX_2023 = {"F": 34.5, "A": 11.5, "B": 9.6, "C": 8.3}
+ORDER_2026 = {"1": 726, "2": 3402, "3": 5893, "4": 3131, "seasonal": 4994}
+SOURCE_BNS = "BNS labour-force survey (stat.gov.kz)"
+SOURCE_MIX = "foreign workers by sector, 2023 (kz-public SOURCES.md)"
+SOURCE_ORDER = "2026 quota order (quota_history_kz.csv)"
+
+
+def _permits_in_use() -> tuple[int, int] | None:
+    path = resources.files("forecast.data").joinpath("kz_public/quota_history_kz.csv")
+    with path.open(encoding="utf-8") as fh:
+        history = pd.read_csv(fh)
+    known = history[history["foreign_workers_with_permits"].notna()]
+    if known.empty:
+        return None
+    last = known.iloc[-1]
+    return int(last["year"]), int(last["foreign_workers_with_permits"])
+
+
+def reference_rows(tables: dict, quota: pd.DataFrame) -> list[dict]:
+    """Rows ``reference, published, this_run, unit, source`` for ``run.json["references"]``.
+
+    Parameters
+    ----------
+    tables : mapping of str to DataFrame
+        The run's data tables (``employment``, optional ``labour_force``).
+    quota : DataFrame
+        The proposal: ``sector``, ``category``, ``quota`` per line.
+    """
+    rows = []
+    employment = tables["employment"]
+    at = employment[(employment["year"] == 2024) & (employment["region"] != "KZ")]
+    if len(at):
+        rows.append({"reference": "employed_2024", "published": EMPLOYED_2024,
+                     "this_run": float(at["employed"].sum()), "unit": "persons", "source": SOURCE_BNS})
+    if "labour_force" in tables:
+        labour = tables["labour_force"]
+        at = labour[(labour["year"] == 2024) & (labour["region"] != "KZ")]
+        if len(at):
+            rows.append({"reference": "labour_force_2024", "published": LABOUR_FORCE_2024,
+                         "this_run": float(at["labour_force"].sum()), "unit": "persons",
+                         "source": SOURCE_BNS})
+    total = float(quota["quota"].sum())
+    by_sector = quota.groupby("sector")["quota"].sum()
+    for sector, share in FOREIGN_SECTOR_MIX_2023.items():
+        rows.append({"reference": f"sector_share_{sector}", "published": share,
+                     "this_run": round(100 * float(by_sector.get(sector, 0)) / total, 1) if total else None,
+                     "unit": "%", "source": SOURCE_MIX})
+    by_category = quota.groupby(quota["category"].astype(str))["quota"].sum()
+    ordered = sum(ORDER_2026.values())
+    for category, persons in ORDER_2026.items():
+        rows.append({"reference": f"category_share_{category}",
+                     "published": round(100 * persons / ordered, 1),
+                     "this_run": round(100 * float(by_category.get(category, 0)) / total, 1) if total else None,
+                     "unit": "%", "source": SOURCE_ORDER + f": {persons:,} of {ordered:,}"})
+    permits = _permits_in_use()
+    if permits is not None:
+        rows.append({"reference": f"permits_in_use_{permits[0]}", "published": permits[1],
+                     "this_run": total, "unit": "persons", "source": "quota_history_kz.csv"})
+    return rows

@@ -1,0 +1,80 @@
+"""Recent conditions as the starting point: the stock of unfilled demand carried into the forecast year.
+
+Flows (growth, retirements, emigration against graduates and migrants) say what changes in a
+year; they do not say how many posts were already unfilled when the year began. As Canada's
+COPS does, the balance starts from current conditions: vacancies above a frictional rate are
+demand that domestic hiring has not met, and the part of it that domestic hiring does not close
+before the forecast year is carried into that year's openings.
+
+Both rates are estimated from the data, up to the origin only:
+
+- the **frictional rate** of a cell is a low quantile
+  (:attr:`~forecast.shortage.definitions.Assumptions.frictional_quantile`) of its own vacancy
+  rates (vacancies / (employment + vacancies)) over the years: the vacancies its market has even
+  when it is in balance, while people change jobs. A cell's own history is the reference
+  because rates differ between regions and sectors for structural reasons that are not unmet
+  demand;
+- the **closure share** is how much of a cell's excess vacancies is gone a year later, from the
+  regression through the origin of next year's excess on this year's across cells and years.
+
+Without a vacancies table there is no stock to carry: the balance is the flows alone, and the run
+says so in its warnings.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+KEYS = ["region", "sector", "skill"]
+
+
+def _cells(tables: dict[str, pd.DataFrame], origin: int) -> pd.DataFrame | None:
+    if "vacancies" not in tables:
+        return None
+    employment = tables["employment"]
+    employment = employment[(employment["region"] != "KZ") & (employment["year"] <= origin)]
+    vacancies = tables["vacancies"]
+    vacancies = vacancies[(vacancies["region"] != "KZ") & (vacancies["year"] <= origin)]
+    frame = employment.merge(vacancies, on=[*KEYS, "year"], how="left")
+    frame["vacancies"] = frame["vacancies"].fillna(0.0)
+    frame["demand"] = frame["employed"] + frame["vacancies"]
+    frame["rate"] = frame["vacancies"] / frame["demand"].where(frame["demand"] > 0)
+    return frame
+
+
+def unfilled_rates(tables: dict[str, pd.DataFrame], origin: int,
+                   quantile: float) -> tuple[pd.Series, float] | None:
+    """The frictional vacancy rate per cell, and the closure share, from the data up to
+    ``origin``; None without a vacancies table."""
+    frame = _cells(tables, origin)
+    if frame is None or frame.empty:
+        return None
+    frictional = frame.groupby(KEYS)["rate"].quantile(quantile).fillna(0.0)
+    limit = frame.set_index(KEYS).index.map(frictional).to_numpy(dtype=float)
+    frame["excess"] = np.clip(frame["vacancies"] - limit * frame["demand"], 0.0, None)
+    frame = frame.sort_values([*KEYS, "year"])
+    following = frame.groupby(KEYS)["excess"].shift(-1)
+    consecutive = frame.groupby(KEYS)["year"].shift(-1) == frame["year"] + 1
+    now, later = frame.loc[consecutive, "excess"], following[consecutive]
+    denominator = float((now * now).sum())
+    kept = float((now * later).sum()) / denominator if denominator > 0 else 0.0
+    return frictional, float(np.clip(1.0 - kept, 0.0, 1.0))
+
+
+def unfilled_stock(tables: dict[str, pd.DataFrame], origin: int, year: int,
+                   cells: pd.DataFrame, quantile: float) -> np.ndarray:
+    """Excess vacancies of each of ``cells`` (region, sector, skill) at ``origin``, less what
+    domestic hiring closes by ``year``: the unfilled demand carried into ``year`` (persons)."""
+    rates = unfilled_rates(tables, origin, quantile)
+    if rates is None:
+        return np.zeros(len(cells))
+    frictional, closure = rates
+    frame = _cells(tables, origin)
+    at_origin = frame[frame["year"] == origin].set_index(KEYS)
+    index = pd.MultiIndex.from_frame(cells[KEYS])
+    vacancies = at_origin["vacancies"].reindex(index).fillna(0.0).to_numpy(dtype=float)
+    demand = at_origin["demand"].reindex(index).fillna(0.0).to_numpy(dtype=float)
+    limit = np.nan_to_num(frictional.reindex(index).to_numpy(dtype=float))
+    excess = np.clip(vacancies - limit * demand, 0.0, None)
+    return excess * (1.0 - closure) ** max(int(year) - int(origin), 1)

@@ -1,0 +1,190 @@
+"""The real BNS tables: the long-layout importer on the shipped files, its frictions, and the
+``real-data`` directory end to end (validate, quota)."""
+
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+import pytest
+
+from forecast.cli import main
+from forecast.inputs.errors import InputError
+from forecast.inputs.loader import load_data
+from forecast.inputs.real.assemble import write_real_directory
+from forecast.inputs.real.bns_long import (fill_year_gaps, read_bns_long,
+                                           remove_shymkent_double_count, year_from_text)
+from forecast.inputs.real.tables import (age_sex_shares, broad_sector_by_region, regional_series,
+                                         shipped_path)
+from forecast.inputs.regions import region_codes, resolve_region
+
+LONG_HEADER = "date,region,item_code,item_name,value,transformation\n"
+
+
+def test_importer_reads_the_shipped_employment_in_persons():
+    frame = read_bns_long(shipped_path("employed_by_region.csv"), unit="thousand")
+    national = frame[(frame["region"] == "KZ") & (frame["year"] == 2024)]
+    assert national["value"].round().tolist() == [9_214_184]
+    assert frame["year"].between(2001, 2025).all() and 2015 not in set(frame["year"])
+    assert set(frame["region"]) <= set(region_codes(include_national=True))
+    assert "YKO" in set(frame["source_region"]) and "KZ-61" in set(frame["region"])
+
+
+def test_labour_force_2024_reproduces_the_published_total():
+    frame = regional_series("labour_force_by_region.csv")
+    assert round(frame.loc[(frame["region"] == "KZ") & (frame["year"] == 2024), "value"].iloc[0]) == 9_663_991
+
+
+@pytest.mark.parametrize("label, code", [
+    ("AKM", "KZ-11"), ("ALA", "KZ-75"), ("ALM", "KZ-19"), ("AST", "KZ-71"), ("SHM", "KZ-79"),
+    ("YKO", "KZ-61"), ("TRK", "KZ-61"), ("ABY", "KZ-10"), ("ULT", "KZ-62"), ("national", "KZ"),
+    ("750000000", "KZ-75"), ("510000000", "KZ-61"), ("110000000", "KZ-11"), ("Алматинская", "KZ-19"),
+])
+def test_three_letter_and_kato_codes_are_region_aliases(label, code):
+    assert resolve_region(label) == code
+
+
+def test_thousand_persons_and_persons(tmp_path):
+    path = tmp_path / "t.csv"
+    path.write_text(LONG_HEADER + "2021-12-31,AKM,TOTAL,x,\"1,5\",level\n", encoding="utf-8")
+    assert read_bns_long(path, unit="thousand")["value"].tolist() == [1500.0]
+    assert read_bns_long(path, unit="persons")["value"].tolist() == [1.5]
+    with pytest.raises(InputError, match="unit"):
+        read_bns_long(path, unit="dozens")
+
+
+def test_year_from_a_constant_the_file_name_or_the_sheet_title(tmp_path):
+    body = "region,value\nАлматинская,10\nAKM,20\n"
+    named = tmp_path / "population_2021.csv"
+    named.write_text(body, encoding="utf-8")
+    assert set(read_bns_long(named)["year"]) == {2021}
+    plain = tmp_path / "population.csv"
+    plain.write_text(body, encoding="utf-8")
+    assert set(read_bns_long(plain, year=2019)["year"]) == {2019}
+    with pytest.raises(InputError, match="pass year=YYYY"):
+        read_bns_long(plain)
+    book = tmp_path / "export.xlsx"
+    with pd.ExcelWriter(book) as writer:
+        pd.DataFrame({"region": ["ZKO"], "value": [5]}).to_excel(writer, sheet_name="Население 2020", index=False)
+    frame = read_bns_long(book)
+    assert frame[["region", "year"]].values.tolist() == [["KZ-27", 2020]]
+    assert year_from_text("2019-2020") is None and year_from_text("31.12.2024") == 2024
+
+
+def test_importer_errors_name_file_row_column_and_value(tmp_path):
+    path = tmp_path / "bad.csv"
+    path.write_text(LONG_HEADER + "2021-12-31,AKM,TOTAL,x,1,level\n2021-12-31,XYZ,TOTAL,x,2,level\n",
+                    encoding="utf-8")
+    with pytest.raises(InputError, match=r"bad.csv: row 3, column 'region'.*XYZ"):
+        read_bns_long(path)
+    path.write_text(LONG_HEADER + "2021-12-31,AKM,TOTAL,x,-1,level\n", encoding="utf-8")
+    with pytest.raises(InputError, match=r"row 2, column 'value'.*negative"):
+        read_bns_long(path)
+    path.write_text(LONG_HEADER + "someday,AKM,TOTAL,x,1,level\n", encoding="utf-8")
+    with pytest.raises(InputError, match=r"row 2, column 'date'.*cannot read a year"):
+        read_bns_long(path)
+    path.write_text(LONG_HEADER + "2021-12-31,AKM,TOTAL,x,1,level\n2021-12-31,Akmola,TOTAL,x,1,level\n",
+                    encoding="utf-8")
+    with pytest.raises(InputError, match="more than once"):
+        read_bns_long(path)
+
+
+def test_the_2015_gap_is_interpolated_and_flagged():
+    frame = regional_series("employed_by_region.csv")
+    akmola = frame[frame["region"] == "KZ-11"].set_index("year")
+    assert akmola.loc[2015, "interpolated"] and not akmola.drop(2015)["interpolated"].any()
+    assert akmola.loc[2015, "value"] == pytest.approx((akmola.loc[2014, "value"] + akmola.loc[2016, "value"]) / 2)
+    filled = fill_year_gaps(pd.DataFrame({"r": ["a"] * 3, "year": [2000, 2001, 2004], "v": [1.0, 2.0, 5.0]}),
+                            "v", ["r"])
+    assert filled["year"].tolist() == [2000, 2001, 2002, 2003, 2004]
+    assert filled["v"].tolist() == [1.0, 2.0, 3.0, 4.0, 5.0]
+    assert filled["interpolated"].tolist() == [False, False, True, True, False]
+
+
+def test_the_shymkent_double_count_of_2016_2017_is_removed():
+    broad = broad_sector_by_region()
+    for year in (2016, 2017):
+        at = broad[broad["year"] == year]
+        regions = at[at["region"] != "KZ"].groupby("broad")["value"].sum()
+        national = at[at["region"] == "KZ"].set_index("broad")["value"]
+        assert (regions - national).abs().max() < 1
+    raw = pd.DataFrame({"source_region": ["YKO", "SHM", "YKO"], "year": [2016, 2016, 2015],
+                        "item": "TOTAL", "value": [100.0, 30.0, 90.0]})
+    fixed = remove_shymkent_double_count(raw)
+    assert fixed[["source_region", "year", "value"]].values.tolist() == [
+        ["TRK", 2016, 70.0], ["SHM", 2016, 30.0], ["YKO", 2015, 90.0]]
+    with pytest.raises(InputError, match="cannot include it"):
+        remove_shymkent_double_count(raw.assign(value=[10.0, 30.0, 90.0]))
+
+
+def test_a_single_year_table_feeds_the_population_estimate():
+    shares = age_sex_shares()
+    assert set(shares["age_band"]) == {"0-15", "16-62", "63+", "16-58", "59+"}
+    assert shares.groupby("region")["share"].sum().round(9).eq(1.0).all()
+
+
+@pytest.fixture(scope="module")
+def real_dir(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("kz") / "kz"
+    info = write_real_directory(folder)
+    return folder, info
+
+
+def test_real_directory_validates_and_reproduces_the_published_totals(real_dir):
+    folder, info = real_dir
+    data = load_data(folder)
+    assert set(data.tables) == {"employment", "population", "migration", "labour_force", "quota"}
+    assert (data.first_year, data.last_year) == (2001, 2025)
+    assert info["references"]["employed_2024"] == 9_214_184
+    assert info["references"]["labour_force_2024"] == 9_663_991
+    assert info["grid_fit"]["region"]["max_abs_deviation"] == 0
+    assert info["grid_fit"]["region x broad sector"]["max_abs_deviation"] == 0
+    assert set(info["missing"]) == {"vacancies", "wages", "graduates", "permits", "applicants"}
+    kinds = {name: entry["provenance"] for name, entry in data.table_provenance().items()}
+    assert kinds == {"employment": "estimated", "population": "estimated", "migration": "estimated",
+                     "labour_force": "real", "quota": "real"}
+    assert not data.is_synthetic
+    assert (folder / "SOURCES.md").read_text(encoding="utf-8").startswith("# Real Kazakhstan")
+    population = pd.read_csv(folder / "population.csv")
+    assert set(population.loc[population["year"] >= 2024, "status"]) == {"estimated;extrapolated"}
+
+
+def test_real_data_command_refuses_a_folder_it_did_not_write(tmp_path, capsys):
+    (tmp_path / "notes.txt").write_text("mine", encoding="utf-8")
+    assert main(["real-data", str(tmp_path)]) == 2
+    assert "not empty" in capsys.readouterr().err
+    assert main(["real-data", str(tmp_path), "--force"]) == 2
+    assert (tmp_path / "notes.txt").read_text(encoding="utf-8") == "mine"
+    # An earlier real-data directory with a file of the user's in it is not replaced either.
+    (tmp_path / "real-data.json").write_text("{}", encoding="utf-8")
+    assert main(["real-data", str(tmp_path), "--force"]) == 2
+
+
+def test_real_data_validate_quota_end_to_end(tmp_path, capsys):
+    data, out = tmp_path / "kz", tmp_path / "q"
+    assert main(["real-data", str(data)]) == 0
+    printed = capsys.readouterr().out
+    assert "9,214,184 (published 9,214,184)" in printed and "9,663,991 (published 9,663,991)" in printed
+    assert main(["real-data", str(data), "--force"]) == 0
+    assert main(["validate", str(data)]) == 0
+    capsys.readouterr()
+    assert main(["quota", "--year", "2027", "--data", str(data), "--out", str(out)]) == 0
+    summary = capsys.readouterr().out
+    assert "employment (estimated)" in summary and "labour_force (real)" in summary
+    assert "NOTE: synthetic" not in summary
+    info = json.loads((out / "run.json").read_text(encoding="utf-8"))
+    assert {n: e["provenance"] for n, e in info["tables"].items()} == {
+        "employment": "estimated", "labour_force": "real", "migration": "estimated",
+        "population": "estimated", "quota": "real"}
+    assert set(info["missing_tables"]) == {"vacancies", "wages", "graduates", "permits", "applicants"}
+    # The ceiling is a share of the surveyed labour force of the last data year.
+    labour = pd.read_csv(data / "labour_force.csv")
+    assert info["totals"]["labour_force"] == labour.loc[labour["year"] == 2025, "labour_force"].sum()
+    refs = {row["reference"]: row for row in info["references"]}
+    assert refs["employed_2024"]["this_run"] == 9_214_184
+    assert refs["labour_force_2024"]["this_run"] == 9_663_991
+    assert refs["sector_share_F"]["published"] == 34.5
+    assert refs["category_share_3"]["source"].endswith("5,893 of 18,146")
+    report = (out / "report.html").read_text(encoding="utf-8")
+    assert "synthetic-banner" not in report
+    assert 'id="provenance-tables"' in report and 'id="provenance-references"' in report

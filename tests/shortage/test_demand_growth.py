@@ -1,0 +1,57 @@
+"""The panel growth model: no look-ahead, the combination weight, and its place in the forecast."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from forecast import InputError, build_series_panel, forecast_shortage
+from forecast.inputs.loader import Dataset
+from forecast.shortage.demand_growth import (PanelGrowthModel, combination_weight, feature_columns,
+                                             growth_design)
+
+
+@pytest.fixture(scope="module")
+def design(sample):
+    return growth_design(build_series_panel(sample))
+
+
+def test_design_holds_the_features_of_every_cell_and_year(design):
+    assert design.groupby("unique_id").size().nunique() == 1
+    for name in ("growth_lag_1", "growth_sector", "momentum", "vacancy_rate", "pension_entrants_share_h1"):
+        assert name in feature_columns(design)
+
+
+def test_model_at_an_origin_sees_no_later_data(sample, design):
+    origin = 2018
+    later = design["ds"] > origin
+    scrambled = design.copy()
+    rng = np.random.default_rng(0)
+    for column in ("growth", "demand", *feature_columns(design)):
+        values = scrambled.loc[later, column].to_numpy(dtype=float)
+        scrambled.loc[later, column] = rng.permutation(values) * 3.0
+    one = PanelGrowthModel(1).fit(design, origin).predict(design)
+    two = PanelGrowthModel(1).fit(scrambled, origin).predict(scrambled)
+    pd.testing.assert_series_equal(one, two)
+    assert len(one) == design["unique_id"].nunique()
+
+
+def test_combination_weight_on_a_hand_computed_example():
+    observed = [np.array([10.0, -10.0])]
+    univariate = [np.array([0.0, 0.0])]
+    panel = [np.array([10.0, -10.0])]
+    assert combination_weight(univariate, panel, observed) == 1.0
+    assert combination_weight(panel, univariate, observed) == 0.0
+    # Halfway is best when the two err by the same amount in opposite directions.
+    assert combination_weight([np.array([0.0])], [np.array([20.0])], [np.array([10.0])]) == 0.5
+    assert combination_weight([], [], []) == 0.0
+
+
+def test_forecast_records_the_demand_model(sample):
+    short = Dataset({name: frame[frame["year"] <= 2016] for name, frame in sample.tables.items()},
+                    sample.source, sample.sha256, sample.synthetic_tables, sample.warnings)
+    result = forecast_shortage(short, 2017, demand_model="combined", n_windows=2)
+    assert result.demand_model["name"] == "combined"
+    assert result.demand_model["panel_weight"] in (0.0, 0.25, 0.5, 0.75, 1.0)
+    assert "momentum" in result.demand_model["features"]
+    with pytest.raises(InputError, match="demand model 'neural'"):
+        forecast_shortage(short, 2017, demand_model="neural")
