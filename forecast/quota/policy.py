@@ -190,7 +190,7 @@ class Policy:
         for key, value in self.priority.items():
             if key not in sectors:
                 raise InputError(f"policy priority[{key!r}]: unknown key; expected OKED sections A..U")
-            _share(f"priority[{key!r}]", value, 1e-6, 1e6, "a weight from 0.000001 to 1,000,000")
+            _share(f"priority[{key!r}]", value, 1e-6, 1e6, "a positive weight from 0.000001 to 1,000,000")
         if set(self.category_split) != set(SKILLS):
             raise InputError(f"policy category_split has skill levels {sorted(self.category_split)}: "
                              f"expected exactly {list(SKILLS)}")

@@ -44,16 +44,17 @@ def _cells(tables: dict[str, pd.DataFrame], origin: int) -> pd.DataFrame | None:
 
 
 def unfilled_rates(tables: dict[str, pd.DataFrame], origin: int,
-                   quantile: float) -> tuple[pd.Series, float] | None:
+                   quantile: float, frame: pd.DataFrame | None = None) -> tuple[pd.Series, float] | None:
     """The frictional vacancy rate per cell, and the closure share, from the data up to
-    ``origin``; None without a vacancies table."""
-    frame = _cells(tables, origin)
+    ``origin``; None without a vacancies table. ``frame`` is the cells' history when the
+    caller has it already."""
+    frame = _cells(tables, origin) if frame is None else frame
     if frame is None or frame.empty:
         return None
     frictional = frame.groupby(KEYS)["rate"].quantile(quantile).fillna(0.0)
     limit = frame.set_index(KEYS).index.map(frictional).to_numpy(dtype=float)
     frame["excess"] = np.clip(frame["vacancies"] - limit * frame["demand"], 0.0, None)
-    frame = frame.sort_values([*KEYS, "year"])
+    frame = frame.sort_values([*KEYS, "year"]).copy()
     following = frame.groupby(KEYS)["excess"].shift(-1)
     consecutive = frame.groupby(KEYS)["year"].shift(-1) == frame["year"] + 1
     now, later = frame.loc[consecutive, "excess"], following[consecutive]
@@ -66,11 +67,11 @@ def unfilled_stock(tables: dict[str, pd.DataFrame], origin: int, year: int,
                    cells: pd.DataFrame, quantile: float) -> np.ndarray:
     """Excess vacancies of each of ``cells`` (region, sector, skill) at ``origin``, less what
     domestic hiring closes by ``year``: the unfilled demand carried into ``year`` (persons)."""
-    rates = unfilled_rates(tables, origin, quantile)
+    frame = _cells(tables, origin)
+    rates = unfilled_rates(tables, origin, quantile, frame)
     if rates is None:
         return np.zeros(len(cells))
     frictional, closure = rates
-    frame = _cells(tables, origin)
     at_origin = frame[frame["year"] == origin].set_index(KEYS)
     index = pd.MultiIndex.from_frame(cells[KEYS])
     vacancies = at_origin["vacancies"].reindex(index).fillna(0.0).to_numpy(dtype=float)

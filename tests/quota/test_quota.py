@@ -213,11 +213,11 @@ def test_backtest_without_a_truth_scores_against_the_need_observed_afterwards(sa
         backtest_quota(sample, None, [2024], policy=policy)
 
 
-def test_floors_above_the_ceiling_are_refused_naming_the_key(sample_forecast):
+def test_floors_above_the_ceiling_are_refused_naming_the_key(shortage):
     policy = Policy(region_floors={"KZ-75": 10_000_000})
     with pytest.raises(InputError, match=r"policy \[regions\] floors add up to 10,000,000 persons, "
                                          r"above the national ceiling"):
-        recommend_quota(sample_forecast, policy)
+        recommend_quota(shortage, policy)
 
 
 def test_backtest_reports_the_error_floor_the_ceiling_imposes(sample):
