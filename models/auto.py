@@ -12,7 +12,7 @@ from ._validation import validate_params
 from .backtest import backtest_panel
 from .base import FALLBACK_COLUMNS, BaseForecaster
 from .conformal import ConformalQuantiles
-from .constraints import Interval, Options
+from .constraints import InstanceOf, Interval, Options
 from .metrics import robust_scale
 from .panel import Panel
 from .registry import resolve_models
@@ -80,6 +80,10 @@ class AutoForecaster(BaseForecaster):
         joblib backend name, e.g. ``"loky"`` or ``"dask"``.
     random_state : int, default 0
         Seed passed to candidates that take one.
+    unscored : collection of (unique_id, ds) pairs, optional
+        Targets the back-test must not score (values that were interpolated, not observed):
+        their errors are left out of the selection, the calibration and ``backtest_errors_``.
+        The series are still fitted on them.
 
     Attributes
     ----------
@@ -112,6 +116,8 @@ class AutoForecaster(BaseForecaster):
         "n_jobs": N_JOBS,
         "backend": [None, str],
         "random_state": [None, Integral],
+        "unscored": [None, InstanceOf(list, tuple, set, frozenset, pd.MultiIndex,
+                                      description="a collection of (unique_id, ds) pairs")],
     }
 
     def __init__(
@@ -125,6 +131,7 @@ class AutoForecaster(BaseForecaster):
         n_jobs=1,
         backend=None,
         random_state=0,
+        unscored=None,
     ):
         self.models = models
         self.h = h
@@ -134,6 +141,7 @@ class AutoForecaster(BaseForecaster):
         self.n_jobs = n_jobs
         self.backend = backend
         self.random_state = random_state
+        self.unscored = unscored
 
     def _candidates(self) -> dict[str, object]:
         base = resolve_models(DEFAULT_MODELS if self.models is None else self.models)
@@ -169,6 +177,10 @@ class AutoForecaster(BaseForecaster):
         ]
         errors = np.stack([scaled for scaled, _ in pairs])
         raw_errors = np.stack([raw for _, raw in pairs])
+        if self.unscored is not None and len(self.unscored):
+            skip = _unscored_mask(panel, self.unscored, cutoffs, horizon)
+            errors[:, skip] = np.nan
+            raw_errors[:, skip] = np.nan
         abs_err = np.abs(errors).reshape(len(names), n, -1)
         counts = np.isfinite(abs_err[0]).sum(axis=1)
         sums = np.nansum(abs_err, axis=2)
@@ -247,6 +259,21 @@ class AutoForecaster(BaseForecaster):
     def _predict_arrays(self, h: int, levels: list[float]):
         mean, _ = self._forecast(h)
         return mean, self.conformal_.bounds(mean, self.scale_, levels)
+
+
+def _unscored_mask(panel: Panel, unscored, cutoffs: list[int], horizon: int) -> np.ndarray:
+    """(n_series, n_origins, h): True where the back-test target is one of ``unscored``."""
+    position = {uid: row for row, uid in enumerate(panel.ids)}
+    mask = np.zeros((panel.n_series, len(cutoffs), horizon), dtype=bool)
+    for uid, ds in unscored:
+        row = position.get(uid)
+        if row is None:
+            continue
+        for origin, cutoff in enumerate(cutoffs):
+            step = int(ds) - int(cutoff) - 1
+            if 0 <= step < horizon:
+                mask[row, origin, step] = True
+    return mask
 
 
 def _applicable(model, panel: Panel) -> np.ndarray:

@@ -36,3 +36,47 @@ def sample_forecast(sample):
     from forecast import forecast_shortage
 
     return forecast_shortage(sample, 2026)
+
+
+@pytest.fixture(scope="session")
+def sample_quota_run(tmp_path_factory):
+    """The main job on the embedded sample, run once per session: ``quota --year 2027``.
+
+    Tests read its folder and never write into it; a test that replaces a run's files copies
+    the folder first.
+    """
+    from forecast import cli
+
+    out = tmp_path_factory.mktemp("sample-run") / "quota-2027"
+    assert cli.main(["quota", "--year", "2027", "--out", str(out), "--quiet"]) == 0
+    return out
+
+
+@pytest.fixture(scope="session")
+def sample_quota_ru(sample, tmp_path_factory):
+    """The main job in Russian, once per session: ``(data, QuotaRun, output folder)``."""
+    from forecast import run_quota
+
+    out = tmp_path_factory.mktemp("sample-run-ru") / "quota"
+    return sample, run_quota(sample, 2027, out=out, lang="ru"), out
+
+
+@pytest.fixture(scope="session")
+def sample_quota_kk(sample, tmp_path_factory):
+    """The main job in Kazakh, once per session: ``(data, QuotaRun, output folder)``."""
+    from forecast import run_quota
+
+    out = tmp_path_factory.mktemp("sample-run-kk") / "quota"
+    return sample, run_quota(sample, 2027, out=out, lang="kk"), out
+
+
+@pytest.fixture(scope="session")
+def real_data_dir(tmp_path_factory):
+    """``labor-forecast real-data`` written once per session: ``(folder, real-data.json info)``.
+
+    Tests read it; one that writes copies it first.
+    """
+    from forecast.inputs.real.assemble import write_real_directory
+
+    folder = tmp_path_factory.mktemp("real-data") / "kz"
+    return folder, write_real_directory(folder)

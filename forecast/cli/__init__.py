@@ -4,9 +4,10 @@ It only parses arguments, calls the orchestration layer (:mod:`forecast.pipeline
 the result to the terminal renderer (:mod:`forecast.deliverables.console`).
 
 Exit status: 0 done, 2 bad input or bad usage (a message on stderr, no traceback), 1 an internal
-error. Progress bars and colour go to a terminal only (``NO_COLOR`` turns colour off).
-``--quiet`` prints nothing but errors; ``--verbose`` adds each step's time, the models chosen
-and the warnings.
+error. Colour goes to a terminal only (``NO_COLOR`` turns colour off). Stage progress goes to
+stderr (:mod:`forecast.pipeline.progress`): a bar on a terminal, one line per stage with the
+seconds elapsed otherwise, so stdout holds only the summary. ``--quiet`` prints nothing but
+errors; ``--verbose`` adds each step's time, the models chosen and the warnings.
 """
 
 from __future__ import annotations

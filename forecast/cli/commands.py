@@ -9,17 +9,40 @@ import argparse
 import os
 from pathlib import Path
 
+from forecast.cli.parser import SCENARIO_NAMES
 from forecast.inputs.errors import InputError
 
 
-def _dataset(path: Path | None):
+def _dataset(path: Path | None, progress=None):
     from forecast.inputs.loader import load_data
     from forecast.inputs.sample import load_sample
 
-    return load_sample() if path is None else load_data(path)
+    if progress is None:
+        return load_sample() if path is None else load_data(path)
+    with progress.stage(f"inputs: {'the embedded sample' if path is None else path}"):
+        return load_sample() if path is None else load_data(path)
 
 
-QUOTA_STEPS = ["forecast and quota", "history", "forecast fan", "back-test", "workbook", "report"]
+def _progress(args: argparse.Namespace, console, stages: int, before_files: str | None = None):
+    """Stage progress on stderr (a bar on a terminal, timed lines otherwise), silent with
+    ``--quiet``; with ``--verbose`` each stage done is also logged on stdout."""
+    from forecast.pipeline.progress import Progress
+
+    return Progress(quiet=getattr(args, "quiet", False), total=stages,
+                    on_step=_verbose_steps(console, before_files) if console.verbose else None,
+                    started=console.started)
+
+
+def _verbose_steps(console, before_files: str | None):
+    """``--verbose``: log each stage done, and ``before_files`` done before the first file."""
+    state = {"files": before_files is None}
+
+    def step(name: str) -> None:
+        if name.startswith("deliverables:") and not state["files"]:
+            state["files"] = True
+            console.detail(f"{before_files} done")
+        console.detail(f"{name.split(': ', 1)[-1].removesuffix(' done')} done")
+    return step
 
 
 def _refuse_existing(out: Path, force: bool, protected: tuple = ()) -> None:
@@ -66,36 +89,33 @@ def _locked(out: Path):
 
 
 def _quota_run(args: argparse.Namespace, console, out: Path) -> int:
+    from forecast.deliverables.comparison import comparison_summary
     from forecast.deliverables.console import quota_summary
     from forecast.pipeline import run_quota
 
-    data = _dataset(args.data)
-    console.detail(f"read {data.source}: {len(data.tables)} tables, {data.first_year}-{data.last_year}")
-    steps = console.steps(QUOTA_STEPS, QUOTA_STEPS[0])
-    try:
+    scenarios = len(SCENARIO_NAMES) if args.compare == ["all"] else len(args.compare or [])
+    # inputs, panel, forecasts, quota(s), back-test, tables and charts, their 3 steps,
+    # workbook, report, run.json
+    stages = 3 + max(scenarios, 1) + bool(scenarios) + bool(args.backtest) + 4 + 3
+    with _progress(args, console, stages, "forecast and quota") as progress:
+        data = _dataset(args.data, progress)
+        console.detail(f"read {data.source}: {len(data.tables)} tables, "
+                       f"{data.first_year}-{data.last_year}")
         result = run_quota(data, args.year, out=out, force=args.force, seed=args.seed,
                            n_jobs=args.n_jobs, scheduler=args.scheduler,
                            policy=args.policy, scenario=args.scenario, compare=args.compare,
                            backtest_years=args.backtest, lang=args.lang,
-                           progress=_first_step_done(steps), demand_model=args.demand_model)
-    finally:
-        steps.close()
+                           progress=progress, demand_model=args.demand_model)
     info = result.run_info
     console.detail(f"models chosen: {info['models']['chosen']}")
     for warning in info["warnings"]:
         console.detail(f"warning: {warning}")
     console.say(quota_summary(result, console, lang=args.lang))
+    comparison = comparison_summary(result, args.lang, console.bold)
+    if comparison:
+        console.say("\n" + comparison)
     console.say(f"\nwrote {out}/quota.csv, quota.xlsx, report.html, run.json")
     return 0
-
-
-def _first_step_done(steps):
-    """Report the forecast-and-quota step done when the first writing step reports."""
-    def progress(name: str) -> None:
-        if steps.done == 0:
-            steps(QUOTA_STEPS[0])
-        steps(name)
-    return progress
 
 
 def _forecast(args: argparse.Namespace) -> int:
@@ -110,14 +130,11 @@ def _forecast_run(args: argparse.Namespace, console, out: Path) -> int:
     from forecast.deliverables.console import forecast_summary
     from forecast.pipeline import run_forecast
 
-    data = _dataset(args.data)
-    steps = console.steps(["forecast", "files"], "forecasting shortages")
-    try:
+    with _progress(args, console, 4) as progress:
+        data = _dataset(args.data, progress)
         result = run_forecast(data, args.year, out=out, force=args.force, seed=args.seed,
-                              n_jobs=args.n_jobs, scheduler=args.scheduler, lang=args.lang)
-        steps("files")
-    finally:
-        steps.close()
+                              n_jobs=args.n_jobs, scheduler=args.scheduler, lang=args.lang,
+                              progress=progress)
     console.detail(f"models chosen: {result.forecast.models}")
     console.say(forecast_summary(result, console))
     console.say(f"\nwrote {out}/shortage.csv, shortage.html, run.json")
@@ -138,14 +155,10 @@ def _backtest_run(args: argparse.Namespace, console, out: Path) -> int:
     from forecast.deliverables.console import backtest_summary
     from forecast.pipeline import run_backtest
 
-    data = _dataset(args.data)
-    steps = console.steps(["back-test", "files"], "re-forecasting the past")
-    try:
+    with _progress(args, console, 4) as progress:
+        data = _dataset(args.data, progress)
         result = run_backtest(data, h=args.h, windows=args.windows, out=out, force=args.force,
-                              lang=args.lang)
-        steps("files")
-    finally:
-        steps.close()
+                              lang=args.lang, progress=progress)
     console.say(backtest_summary(result, console))
     console.say(f"\nwrote {out}/backtest.csv, metrics.csv, backtest.html, run.json")
     return 0

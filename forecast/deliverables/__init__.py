@@ -7,10 +7,22 @@ and the terminal summary.
 
 - :mod:`~forecast.deliverables.content`: :func:`planner_content` gathers every table and series
   the documents show, once, so the workbook, the report and the terminal agree;
+- :mod:`~forecast.deliverables.balance`: each aggregate of the balance (net shortage at the
+  planning quantile, demand of the quota year, by sector and region) computed once, for every
+  table that shows it;
+- :mod:`~forecast.deliverables.backtest_text` and :mod:`~forecast.deliverables.notes_html`: the
+  plain-words verdict of the back-test and the run's notes (scenario, how to get what a run
+  did not compute);
+- :mod:`~forecast.deliverables.comparison`: the scenario comparison, on the terminal and in the
+  report, with readable headings;
 - :mod:`~forecast.deliverables.workbook`, :mod:`~forecast.deliverables.report` and
   :mod:`~forecast.deliverables.charts`: the Excel workbook, the HTML report and its SVG charts;
 - :mod:`~forecast.deliverables.i18n`: labels and number formats in English, Russian and Kazakh
   (the label files are in ``labels/``);
+- :mod:`~forecast.deliverables.formats`: which columns are shares (percent formats in both
+  documents), digits for small rates, and the policy and assumptions as readable rows;
+- :mod:`~forecast.deliverables.messages`: the pipeline's warnings by message key, and the data
+  stage's texts (notice, missing tables, sources) in the reader's language;
 - :mod:`~forecast.deliverables.outputs`: staged, atomic writing of the output folder;
 - :mod:`~forecast.deliverables.console`: the terminal summary and progress.
 """

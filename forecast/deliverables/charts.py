@@ -196,6 +196,27 @@ def regions_chart(content: PlannerContent) -> str:
     return _svg(figure, "regions")
 
 
+def _stagger_if_crowded(figure: Figure, axis, names: list[str], gap: float = 6.0) -> None:
+    """Put every second x tick label on lower lines when neighbours would touch.
+
+    Long Russian and Kazakh words cannot wrap, so next to each other they may run together;
+    the labels are measured as drawn (in points, with ``gap`` to spare) and, if any two come
+    closer than that, the odd ones move down below the even ones.
+    """
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    FigureCanvasAgg(figure)
+    figure.draw_without_rendering()
+    renderer = figure.canvas.get_renderer()
+    boxes = [label.get_window_extent(renderer) for label in axis.get_xticklabels()]
+    scale = 72.0 / figure.dpi
+    if all((b.x0 - a.x1) * scale >= gap for a, b in zip(boxes, boxes[1:])):
+        return
+    depth = max(name.count("\n") + 1 for name in names)
+    axis.set_xticks(axis.get_xticks(), [("\n" * depth + name) if i % 2 else name
+                                        for i, name in enumerate(names)], fontsize=7.5)
+
+
 def waterfall(content: PlannerContent) -> str:
     """From openings to the shortage: each driver's national skilled total as a step."""
     t = content.labels
@@ -220,6 +241,7 @@ def waterfall(content: PlannerContent) -> str:
         names = [textwrap.fill(t.driver(name), 16, break_long_words=False)
                  for name in [*drivers.index]] + [textwrap.fill(t("chart.shortage"), 16)]
         axis.set_xticks(np.arange(total + 1), names, fontsize=7.5)
+        _stagger_if_crowded(figure, axis, names)
         axis.set_ylabel(t("chart.persons"))
         axis.yaxis.set_major_formatter(_thousands(t))
         handles = [matplotlib.patches.Patch(color=FORECAST, label=t("chart.adds_openings")),
@@ -257,5 +279,6 @@ def backtest_chart(metrics, labels) -> str:
         right.set_xticks(x, [t("chart.years_ahead", h=s) for s in steps["step"]])
         right.set_title(t("chart.bt.intervals"), loc="left", fontsize=10)
         right.set_ylabel("%")
-        right.legend(frameon=False, fontsize=8, loc="lower right")
+        # Below the axis: inside it the legend would cover the bars, which reach 100%.
+        right.legend(frameon=False, fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.14), ncol=2)
     return _svg(figure, "backtest")

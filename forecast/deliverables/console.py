@@ -12,6 +12,7 @@ import time
 
 import pandas as pd
 
+from forecast.deliverables.comparison import scenario_title
 from forecast.deliverables.i18n import Labels
 
 
@@ -82,7 +83,7 @@ def quota_summary(result, console: Console | None = None, rows: int = 10, lang: 
     scenario = info.get("scenario", {}).get("name", "baseline")
     context = t("summary.data_to", origin=info["origin"])
     if scenario != "baseline":
-        context += ", " + t("summary.scenario", name=scenario)
+        context += ", " + t("summary.scenario", name=scenario_title(scenario, t))
     lines.append(bold(t("summary.title", year=info["year"])) + f" ({context})")
     labels = {key: t(f"summary.{key}") for key in ("recommended", "ceiling", "status_quo")}
     width = max(len(text) for text in labels.values())

@@ -23,6 +23,9 @@ import pandas as pd
 
 from forecast.quota.explain import line_reasons
 from forecast.deliverables.i18n import Labels
+from forecast.deliverables.balance import balance_by, net_shortage_total, ranking_view
+from forecast.deliverables.backtest_text import run_notes
+from forecast.deliverables.comparison import comparison_view
 from forecast.inputs.regions import region_table
 from forecast.shortage import DRIVERS, QUANTILES, SeriesPanel, build_series_panel
 from forecast.shortage.backtest import demand_backtest
@@ -56,7 +59,8 @@ class PlannerContent:
     detail : DataFrame
         ``quota.csv`` with region, sector, category and tier names in the chosen language.
     by_region, by_sector : DataFrame
-        Quota, range, foreign need and the skilled shortage and demand per region or sector,
+        Quota, range, foreign need, the net shortage at the planning quantile and the demand
+        of the quota year over all cells (:mod:`forecast.deliverables.balance`) per region or sector,
         sorted by code; ``by_region`` carries the tile-map position and, when the run has a
         status-quo comparison, the ``status_quo`` quota.
     shortage : DataFrame
@@ -77,6 +81,9 @@ class PlannerContent:
     mechanisms : dict
         The headline chain, the fee scenario and the texts on uptake and the ceiling
         (:func:`mechanism_view`); empty when the run has none.
+    notes : dict
+        The national net shortage at the planning quantile, the scenario and the plain-words
+        back-test summary (:func:`forecast.deliverables.backtest_text.run_notes`).
     """
 
     labels: Labels
@@ -92,6 +99,7 @@ class PlannerContent:
     demand_backtest: pd.DataFrame | None
     pieces: dict[str, Any] = field(default_factory=dict)
     mechanisms: dict[str, Any] = field(default_factory=dict)
+    notes: dict[str, Any] = field(default_factory=dict)
 
     @property
     def year(self) -> int:
@@ -136,6 +144,9 @@ def planner_content(data, run, lang: str = "en", *, panel: SeriesPanel | None = 
     skilled = table[table["skill"].isin(SKILLED)]
     pieces = {name: _localise_piece(_piece(run, names), labels)
               for name, names in OPTIONAL_PIECES.items()}
+    pieces["ranking"] = ranking_view(pieces["ranking"])
+    pieces["scenarios"] = comparison_view(pieces["scenarios"], labels)
+    planning = float(info["policy"].get("planning_quantile", 0.5))
 
     detail = _localise(quota, labels)
     if labels.lang != "en" and "reason" in detail:
@@ -153,10 +164,10 @@ def planner_content(data, run, lang: str = "en", *, panel: SeriesPanel | None = 
         if "skills" in detail:
             detail["skills"] = detail["skills"].map(
                 lambda names: "/".join(labels.skill(part) for part in str(names).split("/")))
-    by_region = _aggregate(quota, skilled, "region", labels)
+    by_region = _aggregate(quota, table, "region", labels, planning)
     tiles = region_table().set_index("code")[["tile_row", "tile_col"]]
     by_region = by_region.join(tiles, on="region")
-    by_sector = _aggregate(quota, skilled, "sector", labels)
+    by_sector = _aggregate(quota, table, "sector", labels, planning)
     status_quo = _status_quo(quota, pieces["status_quo"], "region")
     if status_quo is not None:
         by_region["status_quo"] = by_region["region"].map(status_quo)
@@ -179,7 +190,8 @@ def planner_content(data, run, lang: str = "en", *, panel: SeriesPanel | None = 
     step("back-test")
     return PlannerContent(labels, info, detail, by_region, by_sector, shortage, history,
                           demand_fan, quantiles, drivers, demand_accuracy, pieces,
-                          mechanism_view(info, labels))
+                          mechanism_view(info, labels),
+                          run_notes(info, pieces, labels, net_shortage_total(table, planning)))
 
 
 def provenance_view(info: dict, labels: Labels) -> dict:
@@ -310,13 +322,13 @@ def _localise(frame: pd.DataFrame, labels: Labels) -> pd.DataFrame:
     return out
 
 
-def _aggregate(quota: pd.DataFrame, skilled: pd.DataFrame, key: str, labels: Labels) -> pd.DataFrame:
+def _aggregate(quota: pd.DataFrame, table: pd.DataFrame, key: str, labels: Labels,
+               planning: float) -> pd.DataFrame:
     columns = [c for c in ("quota", "quota_low", "quota_high", "need", "expected_uptake",
                            "expected_unused", "reallocated") if c in quota]
     sums = quota.groupby(key, as_index=False)[columns].sum()
-    balance = skilled.groupby(key)[["shortage", "demand"]].sum()
-    out = sums.join(balance, on=key)
-    out["intensity"] = (out["shortage"] / out["demand"].where(out["demand"] > 0)).fillna(0.0)
+    out = sums.join(balance_by(table, key, planning), on=key)
+    out["intensity"] = (out["net_shortage"] / out["demand"].where(out["demand"] > 0)).fillna(0.0)
     name = labels.region if key == "region" else labels.sector
     out.insert(1, f"{key}_name", out[key].map(name))
     for column in ("need", "expected_uptake", "expected_unused"):

@@ -42,6 +42,21 @@ def _load(lang: str) -> dict[str, str]:
         return json.load(fh)
 
 
+@lru_cache(maxsize=None)
+def _region_kinds() -> dict[str, str]:
+    from forecast.inputs.regions import region_table
+
+    table = region_table()
+    return dict(zip(table["code"], table["kind"]))
+
+
+@lru_cache(maxsize=None)
+def _short_names(lang: str) -> dict[str, str]:
+    """Every unit's name stripped of the word for region or city, by code."""
+    labels = Labels(lang)
+    return {code: labels._strip(labels.region(code)) for code in _region_kinds() if code != "KZ"}
+
+
 class Labels:
     """The fixed texts of one language and the number formats that go with it.
 
@@ -96,8 +111,20 @@ class Labels:
         return region_name(code, self.lang)
 
     def region_short(self, code: str) -> str:
-        """The region name without the word for region or city, for tight spaces such as map tiles."""
-        name = self.region(code)
+        """The region name without the word for region or city, for tight spaces such as map tiles.
+
+        Where two units would get the same short name (Almaty Region and the city of Almaty),
+        the region keeps its full name and the city is marked as one: "Almaty Region" and
+        "Almaty (city)", so no two tiles or bars read alike.
+        """
+        short = _short_names(self.lang)
+        name = short.get(code) or self._strip(self.region(code))
+        if list(short.values()).count(name) > 1:
+            kind = _region_kinds().get(code)
+            return self("region.city", name=name) if kind == "city" else self.region(code)
+        return name
+
+    def _strip(self, name: str) -> str:
         for part in _SHORT_NAME_PARTS[self.lang]:
             name = name.replace(part, "")
         return name.strip()

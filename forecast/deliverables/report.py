@@ -17,8 +17,13 @@ import pandas as pd
 
 from forecast.deliverables import charts
 from forecast.deliverables.content import PlannerContent, provenance_view
+from forecast.deliverables.backtest_text import document_title
+from forecast.deliverables.notes_html import absent_html, ministry_html, notes_html, quality_html
+from forecast.deliverables.formats import (is_persons, is_share, person_columns, setting_rows,
+                                          share_text, small_number, unit_kind)
 from forecast.deliverables.i18n import Labels
-from forecast.inputs.sample import NOTICE
+from forecast.deliverables.messages import table_names, translate_frame, translate_source, translate_value, translate_warning
+from forecast.inputs.sample import NOTICE, notice
 
 _CSS = """
 :root{--ink:#1f2937;--muted:#6b7280;--line:#d1d5db;--accent:#0f766e;--warn:#fde68a;--warn-ink:#92400e}
@@ -37,7 +42,8 @@ nav ol{columns:2;margin:.5rem 0;padding-left:1.2rem}nav a{color:var(--accent)}
 .figure b{display:block;font-size:1.4rem}.figure span{color:var(--muted);font-size:.85rem}
 figure.chart{margin:1rem 0}figure.chart svg{width:100%;height:auto;display:block}
 figcaption{color:var(--muted);font-size:.85rem;margin-top:.3rem}
-table{border-collapse:collapse;width:100%;font-size:.85rem;margin:.6rem 0}
+.scroll{overflow-x:auto;margin:.6rem 0}
+table{border-collapse:collapse;width:100%;font-size:.85rem}
 th,td{border-bottom:1px solid var(--line);padding:.25rem .45rem;vertical-align:top}
 th{background:#f3f4f6;text-align:left}td.n,th.n{text-align:right;font-variant-numeric:tabular-nums}
 tr.total td{font-weight:700;border-top:2px solid var(--ink)}
@@ -52,6 +58,7 @@ code{font-size:.8rem;word-break:break-all}
  h2{break-after:avoid}
  figure.chart,.figure,tr{break-inside:avoid}
  thead{display:table-header-group}
+ .scroll{overflow:visible}
  a{color:inherit;text-decoration:none}
 }
 """
@@ -74,10 +81,11 @@ def _cell(value: object, labels: Labels) -> tuple[str, bool]:
     if isinstance(value, float):
         if math.isnan(value):
             return "-", True
-        # Persons in the hundreds and more read best whole; small rates and scores need decimals.
+        # Persons in the hundreds and more read best whole; small rates and scores need decimals,
+        # enough to show two significant digits (a rate of 0.004 is not 0.00).
         if abs(value) >= 100:
             return labels.integer(value), True
-        return labels.number(value, 1 if abs(value) >= 10 else 2), True
+        return small_number(value, labels), True
     if hasattr(value, "item") and not isinstance(value, str):  # numpy scalars
         return _cell(value.item(), labels)
     if value is None or (not isinstance(value, (list, dict, tuple)) and pd.isna(value)):
@@ -93,16 +101,19 @@ def table_html(frame: pd.DataFrame, labels: Labels, *, total: dict | None = None
                limit: int | None = TABLE_ROWS, css_id: str | None = None) -> str:
     """A table with translated headings, numbers in the language's notation and an optional totals
     row; longer tables show their first ``limit`` rows and say where the rest is."""
+    frame = translate_frame(frame, labels)
     shown = frame if limit is None else frame.head(limit)
+    units = ([unit_kind(u, labels) for u in shown["unit"]] if "unit" in frame and "value" in frame
+             else None)
     numeric = {c: pd.api.types.is_numeric_dtype(frame[c]) and not pd.api.types.is_bool_dtype(frame[c])
                for c in frame.columns}
     head = "".join(f'<th class="{"n" if numeric[c] else ""}" scope="col">{_esc(labels.column(c))}</th>'
                    for c in frame.columns)
     rows = []
-    for record in shown.itertuples(index=False):
+    for row, record in enumerate(shown.itertuples(index=False)):
         cells = []
         for column, value in zip(frame.columns, record):
-            text, is_number = _cell(value, labels)
+            text, is_number = _number_cell(column, value, labels, units[row] if units else None)
             if column in YEAR_COLUMNS and is_number and text != "-":
                 text = str(int(value))  # a year is a label: no thousands separator
             cells.append(f'<td class="{"n" if is_number else ""}">{_esc(text)}</td>')
@@ -111,7 +122,7 @@ def table_html(frame: pd.DataFrame, labels: Labels, *, total: dict | None = None
         cells = []
         for i, column in enumerate(frame.columns):
             if column in total:
-                text, _ = _cell(total[column], labels)
+                text, _ = _number_cell(column, total[column], labels, None)
                 cells.append(f'<td class="n">{_esc(text)}</td>')
             else:
                 cells.append(f"<td>{_esc(labels('total')) if i == 0 else ''}</td>")
@@ -120,7 +131,30 @@ def table_html(frame: pd.DataFrame, labels: Labels, *, total: dict | None = None
     if limit is not None and len(frame) > limit:
         more = f'<p class="note">{_esc(labels("table.more", shown=limit, total=len(frame)))}</p>'
     ident = f' id="{css_id}"' if css_id else ""
-    return f"<table{ident}><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>{more}"
+    # A table wider than the page scrolls inside its box instead of widening the page.
+    return (f'<div class="scroll"><table{ident}><thead><tr>{head}</tr></thead>'
+            f"<tbody>{''.join(rows)}</tbody></table></div>{more}")
+
+
+def _number_cell(column: str, value: object, labels: Labels, unit: str | None) -> tuple[str, bool]:
+    """A cell as :func:`_cell`, with shares as percentages: share columns
+    (:func:`~forecast.deliverables.formats.is_share`) and indicator values in a share or percent unit."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and value == value:
+        if is_share(column) or (column == "value" and unit == "share"):
+            return share_text(float(value), labels), True
+        if column == "value" and unit == "percent":
+            return share_text(float(value) / 100, labels), True
+        if is_persons(column):
+            return labels.integer(value), True
+    return _cell(value, labels)
+
+
+def _settings_html(settings: dict, labels: Labels) -> str:
+    """A policy or assumptions mapping as a table of readable names and values."""
+    rows = setting_rows(settings, labels)
+    frame = pd.DataFrame({"setting": [name for name, _ in rows],
+                          "value": [_cell(value, labels)[0] for _, value in rows]})
+    return table_html(frame, labels, limit=None)
 
 
 def _absent(labels: Labels, what: str) -> str:
@@ -147,12 +181,16 @@ def _piece_html(piece, labels: Labels) -> str:
         parts = []
         if scalars:
             frame = pd.DataFrame({"item": [labels.column(k) for k in scalars],
-                                  "value": [_cell(v, labels)[0] for v in scalars.values()]})
+                                  "value": [_number_cell(str(k), translate_value(str(k), v, labels),
+                                                         labels, None)[0]
+                                            for k, v in scalars.items()]})
             parts.append(table_html(frame, labels, limit=None))
         for key, value in piece.items():
             if key not in scalars:
                 parts.append(f"<h3>{_esc(labels.column(str(key)))}</h3>{_piece_html(value, labels)}")
         return "".join(parts)
+    if isinstance(piece, (list, dict)) and not piece:
+        return f'<p class="note">{_esc(labels("none"))}</p>'
     if isinstance(piece, list):
         return "<ul>" + "".join(f"<li>{_esc(item)}</li>" for item in piece) + "</ul>"
     return f"<p>{_esc(piece)}</p>"
@@ -162,10 +200,10 @@ def _page(title: str, body: str, labels: Labels, synthetic: bool | list[str]) ->
     """``synthetic``: whether synthetic tables fed the page, or their names (then named)."""
     banner = ""
     if synthetic:
-        named = (f"<small>{_esc(labels('banner.tables', tables=', '.join(synthetic)))}</small>"
+        named = (f"<small>{_esc(labels('banner.tables', tables=table_names(synthetic, labels)))}</small>"
                  if isinstance(synthetic, list) else "")
         banner = (f'<div class="banner" id="synthetic-banner" role="note">{_esc(labels("banner"))}'
-                  f"{named}<small>{_esc(NOTICE)}</small></div>")
+                  f"{named}<small>{_esc(notice(labels.lang))}</small></div>")
     return (f'<!DOCTYPE html>\n<html lang="{labels.lang}"><head><meta charset="utf-8">'
             f'<meta name="viewport" content="width=device-width, initial-scale=1">'
             f"<title>{_esc(title)}</title><style>{_CSS}</style></head>\n<body>\n{banner}\n{body}\n"
@@ -177,8 +215,9 @@ def render_report(content: PlannerContent) -> str:
     t = content.labels
     info = content.info
     totals = info["totals"]
-    parts = [f"<header><h1>{_esc(t('report.title', year=content.year))}</h1>"
-             f'<p class="meta">{_esc(t("report.meta", origin=content.origin, version=info["version"], created=info["created"]))}</p></header>']
+    parts = [f"<header><h1>{_esc(document_title(content))}</h1>"
+             f'<p class="meta">{_esc(t("report.meta", origin=content.origin, version=info["version"], created=info["created"]))}</p>'
+             + notes_html(content.notes) + "</header>"]
     parts.append("<nav><ol>" + "".join(f'<li><a href="#{s}">{_esc(t("section." + s))}</a></li>'
                                        for s in SECTIONS) + "</ol></nav>")
 
@@ -187,7 +226,7 @@ def render_report(content: PlannerContent) -> str:
         (f"{t.integer(totals['quota_low'])} – {t.integer(totals['quota_high'])}", t("fig.range")),
         (t.integer(totals["cap"]), t("fig.cap_binding") if totals["cap_binding"] else t("fig.cap")),
         (t.integer(totals["foreign_need"]), t("fig.need")),
-        (t.integer(content.shortage_quantiles["central"]), t("fig.shortage", year=content.year)),
+        (t.integer(content.notes["net_shortage"]), t("fig.net_shortage", year=content.year)),
     ]
     view = content.mechanisms
     if view:
@@ -195,11 +234,14 @@ def render_report(content: PlannerContent) -> str:
         figures[2:2] = [(t.integer(uptake["expected_uptake"]), t("fig.uptake")),
                         (t.integer(uptake["expected_unused"]), t("fig.unused"))]
     cards = "".join(f'<div class="figure"><b>{_esc(v)}</b><span>{_esc(k)}</span></div>' for v, k in figures)
-    warnings = "".join(f"<li>{_esc(w)}</li>" for w in info.get("warnings", []))
+    # The synthetic-data warning is the banner at the top of the page: not repeated here.
+    warnings = "".join(f"<li>{_esc(translate_warning(w, t))}</li>" for w in info.get("warnings", [])
+                       if not (content.synthetic and w.startswith(NOTICE)))
     parts.append(f'<section id="summary"><h2>{_esc(t("section.summary"))}</h2>'
                  f'<div class="figures">{cards}</div><p>{_esc(t("summary.text", cap_percent=t.number(info["policy"]["cap_percent_of_labour_force"], 2), labour_force=t.integer(totals["labour_force"])))}</p>'
                  + "".join(f"<p>{_esc(view[key])}</p>" for key in ("uptake_text", "ceiling_text")
                            if view.get(key))
+                 + quality_html(content.notes, t)
                  + (f"<h3>{_esc(t('warnings'))}</h3><ul>{warnings}</ul>" if warnings else "")
                  + "</section>")
     parts.append(_mechanism_sections(view, t))
@@ -214,16 +256,15 @@ def render_report(content: PlannerContent) -> str:
     parts.append(f'<section id="sectors"><h2>{_esc(t("section.sectors"))}</h2>'
                  + _figure("sectors", charts.sectors_chart(content), t("caption.sectors"))
                  + table_html(by_sector.drop(columns=["intensity"]), t, limit=None,
-                              total=by_sector[["quota", "quota_low", "quota_high", "need"]].sum().to_dict())
+                              total=by_sector[person_columns(by_sector)].sum().to_dict())
                  + "</section>")
 
     parts.append(f'<section id="map"><h2>{_esc(t("section.map"))}</h2>'
-                 + _figure("map", charts.tile_map(content), t("caption.map")) + "</section>")
+                 + _figure("map", charts.tile_map(content), t("caption.map_planned")) + "</section>")
 
     regions = content.by_region.drop(columns=["tile_row", "tile_col", "intensity"])
     has_status_quo = "status_quo" in regions and regions["status_quo"].notna().any()
-    region_total = regions[[c for c in ("quota", "quota_low", "quota_high", "need", "status_quo")
-                            if c in regions]].sum().to_dict()
+    region_total = regions[person_columns(regions)].sum().to_dict()
     parts.append(f'<section id="regions"><h2>{_esc(t("section.regions"))}</h2>'
                  + _figure("regions", charts.regions_chart(content),
                            t("caption.regions") if has_status_quo else t("caption.regions_no_sq"))
@@ -237,7 +278,8 @@ def render_report(content: PlannerContent) -> str:
     for name in ("ranking", "scenarios"):
         piece = content.pieces.get(name)
         parts.append(f'<section id="{name}"><h2>{_esc(t("section." + name))}</h2>'
-                     + (_piece_html(piece, t) if piece is not None else _absent(t, "piece." + name))
+                     + (_piece_html(piece, t) if piece is not None
+                        else _absent(t, "piece." + name) + absent_html(content.notes, name))
                      + "</section>")
 
     backtest = [f'<section id="backtest"><h2>{_esc(t("section.backtest"))}</h2>']
@@ -249,21 +291,24 @@ def render_report(content: PlannerContent) -> str:
         backtest.append(_absent(t, "piece.demand_backtest"))
     backtest.append(f"<h3>{_esc(t('piece.quota_backtest'))}</h3>")
     piece = content.pieces.get("quota_backtest")
-    backtest.append(_piece_html(piece, t) if piece is not None else _absent(t, "piece.quota_backtest"))
+    backtest.append(_piece_html(piece, t) if piece is not None
+                    else _absent(t, "piece.quota_backtest") + absent_html(content.notes, "quota_backtest"))
+    backtest.append(absent_html(content.notes, "backtest_note"))
     piece = content.pieces.get("indicators")
     backtest.append(f"<h3>{_esc(t('piece.indicators'))}</h3>")
     backtest.append(_piece_html(piece, t) if piece is not None else _absent(t, "piece.indicators"))
     parts.append("".join(backtest) + "</section>")
 
+    parts.append(ministry_html(content, table_html))
     parts.append(f'<section id="policy"><h2>{_esc(t("section.policy"))}</h2>'
-                 f"<h3>{_esc(t('policy.rules'))}</h3>{_piece_html(info['policy'], t)}"
-                 f"<h3>{_esc(t('policy.assumptions'))}</h3>{_piece_html(info['assumptions'], t)}"
+                 f"<h3>{_esc(t('policy.rules'))}</h3>{_settings_html(info['policy'], t)}"
+                 f"<h3>{_esc(t('policy.assumptions'))}</h3>{_settings_html(info['assumptions'], t)}"
                  "</section>")
 
     data = info["data"]
     files = pd.DataFrame(sorted(data["sha256"].items()), columns=["file", "sha256"])
     models = pd.DataFrame(sorted(info["models"]["chosen"].items()), columns=["model", "series"])
-    facts = {"source": data["source"], "synthetic_sample": data["synthetic_sample"],
+    facts = {"source": translate_source(data["source"], t), "synthetic_sample": data["synthetic_sample"],
              "years": f"{data['first_year']}–{data['last_year']}", "seed": info["seed"],
              "version": info["version"]}
     parts.append(f'<section id="provenance"><h2>{_esc(t("section.provenance"))}</h2>'
@@ -271,7 +316,7 @@ def render_report(content: PlannerContent) -> str:
                  f"{table_html(files, t, limit=None)}<h3>{_esc(t('provenance.models'))}</h3>"
                  f"{table_html(models, t, limit=None)}{_provenance_tables(info, t)}"
                  f"<p class=\"note\">{_esc(t('provenance.note'))}</p></section>")
-    return _page(t("report.title", year=content.year), "\n".join(parts), t,
+    return _page(document_title(content), "\n".join(parts), t,
                  (list(data.get("synthetic_tables") or []) or True) if content.synthetic else False)
 
 

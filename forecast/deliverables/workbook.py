@@ -24,10 +24,15 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from forecast.deliverables.backtest_text import document_title
 from forecast.deliverables.content import PlannerContent, provenance_view
 from forecast.deliverables.outputs import safe_text
+from forecast.deliverables.formats import (PERCENT, SMALL_PERCENT, is_persons, is_share,
+                                          percent_format, person_columns, setting_rows, unit_kind)
 from forecast.deliverables.i18n import Labels
-from forecast.inputs.sample import NOTICE
+from forecast.deliverables.messages import (table_names, translate_frame, translate_source,
+                                            translate_value, translate_warning)
+from forecast.inputs.sample import notice
 
 HEADER_FILL = PatternFill("solid", fgColor="0F766E")
 HEADER_FONT = Font(bold=True, color="FFFFFF")
@@ -38,9 +43,9 @@ TOTAL_BORDER = Border(top=Side(style="medium", color="1F2937"))
 NOTE_FONT = Font(italic=True, color="6B7280")
 INTEGER = "#,##0"
 DECIMAL = "#,##0.0"
-SHARE = "0.0%"
-# Columns holding persons are shown as whole numbers; these are shares or rates.
-SHARE_COLUMNS = {"intensity"}
+SHARE = PERCENT
+# Columns holding persons are shown as whole numbers; shares, rates and coverages (declared in
+# forecast.deliverables.formats.SHARE_COLUMNS) as percentages.
 WIDE_TEXT = {"reason": 90, "sha256": 68}
 ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 
@@ -65,13 +70,14 @@ def _plain(value):
 
 
 def _format_of(column: str, series: pd.Series) -> str | None:
-    if column in SHARE_COLUMNS:
-        return SHARE
+    if is_share(column) and pd.api.types.is_numeric_dtype(series) and not pd.api.types.is_bool_dtype(series):
+        return percent_format(series.tolist())
     if pd.api.types.is_bool_dtype(series) or not pd.api.types.is_numeric_dtype(series):
         return None
     if pd.api.types.is_integer_dtype(series) or column == "year":
         return INTEGER if column not in ("year", "ds", "cutoff") else "0"
-    return DECIMAL
+    # Persons are shown whole; the cell keeps its value, so sums stay exact.
+    return INTEGER if is_persons(column) else DECIMAL
 
 
 def _table(sheet: Worksheet, frame: pd.DataFrame, labels: Labels, *, start_row: int = 1,
@@ -81,7 +87,11 @@ def _table(sheet: Worksheet, frame: pd.DataFrame, labels: Labels, *, start_row: 
     ``totals`` names the columns summed in a totals row (``SUBTOTAL(109, ...)``, which ignores
     rows hidden by the filter); ``ratio`` = (column, numerator, denominator) adds a ratio to it.
     """
+    frame = translate_frame(frame, labels)
     columns = list(frame.columns)
+    # Indicator tables carry a unit per row: shares and percentages get a percent format.
+    units = ([unit_kind(u, labels) for u in frame["unit"]] if "unit" in frame and "value" in frame
+             else None)
     for j, column in enumerate(columns, start=1):
         cell = sheet.cell(row=start_row, column=j, value=safe_text(labels.column(column)))
         cell.font, cell.fill = HEADER_FONT, HEADER_FILL
@@ -89,10 +99,12 @@ def _table(sheet: Worksheet, frame: pd.DataFrame, labels: Labels, *, start_row: 
     formats = {c: _format_of(c, frame[c]) for c in columns}
     wrap = Alignment(wrap_text=True, vertical="top")
     for i, record in enumerate(frame.itertuples(index=False), start=start_row + 1):
+        unit = units[i - start_row - 1] if units else None
         for j, (column, value) in enumerate(zip(columns, record), start=1):
+            value, number_format = _unit_value(column, value, unit, formats[column])
             cell = sheet.cell(row=i, column=j, value=_plain(value))
-            if formats[column]:
-                cell.number_format = formats[column]
+            if number_format:
+                cell.number_format = number_format
             if column in WIDE_TEXT:
                 cell.alignment = wrap
     last = start_row + len(frame)
@@ -114,13 +126,24 @@ def _table(sheet: Worksheet, frame: pd.DataFrame, labels: Labels, *, start_row: 
                 num = get_column_letter(columns.index(ratio[1]) + 1)
                 den = get_column_letter(columns.index(ratio[2]) + 1)
                 cell = sheet.cell(row=row, column=j, value=f'=IF({den}{row}=0,0,{num}{row}/{den}{row})')
-                cell.number_format = SHARE
+                cell.number_format = formats[column] or SHARE
         for j in range(1, len(columns) + 1):
             sheet.cell(row=row, column=j).font = TOTAL_FONT
             sheet.cell(row=row, column=j).border = TOTAL_BORDER
         next_row = row + 1
     _widths(sheet, frame, labels)
     return next_row + 1
+
+
+def _unit_value(column: str, value, unit: str | None, number_format: str | None):
+    """An indicator's value by its unit: a share as a percentage, a percent as a share of one
+    with a percent format (0.25 percent is 0.25%), other values as they are."""
+    if column != "value" or unit not in ("share", "percent") or not isinstance(value, (int, float)) \
+            or isinstance(value, bool):
+        return value, number_format
+    if unit == "percent":
+        return value / 100, SMALL_PERCENT
+    return value, PERCENT
 
 
 def _widths(sheet: Worksheet, frame: pd.DataFrame, labels: Labels) -> None:
@@ -162,8 +185,14 @@ def _write_piece(sheet: Worksheet, piece, labels: Labels, row: int) -> int:
                    if not isinstance(v, nested) and not dataclasses.is_dataclass(v)}
         if scalars:
             frame = pd.DataFrame({"item": [labels.column(str(k)) for k in scalars],
-                                  "value": [_plain(v) for v in scalars.values()]}).astype({"value": object})
+                                  "value": [_plain(translate_value(str(k), v, labels))
+                                            for k, v in scalars.items()]}).astype({"value": object})
             row = _table(sheet, frame, labels, start_row=row)
+            for r, key in enumerate(scalars, start=row - len(scalars) - 1):
+                if is_share(str(key)) and isinstance(scalars[key], (int, float)):
+                    sheet.cell(row=r, column=2).number_format = PERCENT
+        if not piece:
+            return _note(sheet, row, labels("none")) + 1
         for key, value in piece.items():
             if key not in scalars:
                 row = _note(sheet, row, labels.column(str(key)), font=TOTAL_FONT)
@@ -172,38 +201,27 @@ def _write_piece(sheet: Worksheet, piece, labels: Labels, row: int) -> int:
     return _note(sheet, row, str(piece)) + 1
 
 
-def _flatten(mapping: dict, prefix: str = "") -> list[tuple[str, object]]:
-    rows = []
-    for key, value in mapping.items():
-        name = f"{prefix}{key}"
-        if isinstance(value, dict):
-            rows.extend(_flatten(value, name + "."))
-        elif isinstance(value, (list, tuple)):
-            rows.append((name, ", ".join(map(str, value))))
-        else:
-            rows.append((name, value))
-    return rows
-
-
 def _summary(sheet: Worksheet, content: PlannerContent) -> None:
     t, info = content.labels, content.info
     totals = info["totals"]
-    row = _note(sheet, 1, t("report.title", year=content.year), font=TITLE_FONT)
+    row = _note(sheet, 1, document_title(content), font=TITLE_FONT)
     # No run time stamp here: the workbook must be the same for the same inputs.
     row = _note(sheet, row, t("wb.meta", origin=content.origin, version=info["version"]))
+    if content.notes.get("scenario", {}).get("text"):
+        row = _note(sheet, row, content.notes["scenario"]["text"], font=TOTAL_FONT)
     if content.synthetic:
         row = _note(sheet, row, t("banner"), fill=BANNER_FILL, font=Font(bold=True, color="92400E"))
-        row = _note(sheet, row, NOTICE, fill=BANNER_FILL, font=Font(color="92400E"))
+        row = _note(sheet, row, notice(t.lang), fill=BANNER_FILL, font=Font(color="92400E"))
         if info["data"].get("synthetic_tables"):
-            row = _note(sheet, row, t("banner.tables", tables=", ".join(info["data"]["synthetic_tables"])),
+            row = _note(sheet, row, t("banner.tables", tables=table_names(info["data"]["synthetic_tables"], t)),
                         fill=BANNER_FILL, font=Font(color="92400E"))
     items = pd.DataFrame({
         "item": [t("fig.quota"), t("wb.quota_low"), t("wb.quota_high"), t("fig.need"), t("fig.cap"),
-                 t("wb.cap_binding"), t("wb.labour_force"), t("fig.shortage", year=content.year),
+                 t("wb.cap_binding"), t("wb.labour_force"), t("fig.net_shortage", year=content.year),
                  t("wb.year"), t("wb.origin"), t("wb.synthetic")],
         "value": [totals["quota"], totals["quota_low"], totals["quota_high"], totals["foreign_need"],
                   totals["cap"], t.yes_no(totals["cap_binding"]), totals["labour_force"],
-                  round(content.shortage_quantiles["central"]), content.year, content.origin,
+                  round(content.notes["net_shortage"]), content.year, content.origin,
                   t.yes_no(content.synthetic)],
     })
     if "uptake" in info:
@@ -222,11 +240,16 @@ def _summary(sheet: Worksheet, content: PlannerContent) -> None:
     for key in ("uptake_text", "ceiling_text"):
         if content.mechanisms.get(key):
             row = _note(sheet, row, content.mechanisms[key])
+    if content.notes.get("quality"):
+        row = _note(sheet, row + 1, t("quality.title"), font=TOTAL_FONT)
+        row = _note(sheet, row, content.notes["quality"])
+    for name, reason in content.notes.get("absent", {}).items():  # why a sheet is empty
+        row = _note(sheet, row, f'{t("absent", what=t(f"piece.{name}"))} {reason}')
     warnings = info.get("warnings", [])
     if warnings:
         row = _note(sheet, row + 1, t("warnings"), font=TOTAL_FONT)
         for warning in warnings:
-            row = _note(sheet, row, warning)
+            row = _note(sheet, row, translate_warning(warning, t))
     sheet.column_dimensions["A"].width = 48
     sheet.column_dimensions["B"].width = 18
 
@@ -261,13 +284,12 @@ def write_workbook(path: Path, content: PlannerContent) -> None:
     _headline(book.create_sheet(t("sheet.headline")), content)
 
     region = content.by_region.drop(columns=["tile_row", "tile_col"])
-    sums = [c for c in ("quota", "quota_low", "quota_high", "need", "status_quo", "shortage", "demand")
-            if c in region]
-    _table(book.create_sheet(t("sheet.regions")), region, t, totals=tuple(sums),
-           ratio=("intensity", "shortage", "demand"))
-    sector_sums = [c for c in sums if c in content.by_sector]
-    _table(book.create_sheet(t("sheet.sectors")), content.by_sector, t, totals=tuple(sector_sums),
-           ratio=("intensity", "shortage", "demand"))
+    # The same columns are summed as in the report's tables: every column counting persons.
+    _table(book.create_sheet(t("sheet.regions")), region, t, totals=tuple(person_columns(region)),
+           ratio=("intensity", "net_shortage", "demand"))
+    _table(book.create_sheet(t("sheet.sectors")), content.by_sector, t,
+           totals=tuple(person_columns(content.by_sector)),
+           ratio=("intensity", "net_shortage", "demand"))
     _table(book.create_sheet(t("sheet.detail")), content.detail, t,
            totals=tuple(c for c in ("quota", "quota_low", "quota_high", "need", "need_low",
                                     "need_high", "eligible_need", "employer_demand",
@@ -287,7 +309,11 @@ def write_workbook(path: Path, content: PlannerContent) -> None:
             _write_piece(sheet, piece, t, 1)
 
     sheet = book.create_sheet(t("sheet.backtest"))
-    row = _note(sheet, 1, t("piece.demand_backtest"), font=TOTAL_FONT)
+    row = _note(sheet, 1, t("quality.title"), font=TOTAL_FONT)
+    row = _note(sheet, row, content.notes.get("quality", ""))
+    if content.notes.get("backtest_note"):
+        row = _note(sheet, row, content.notes["backtest_note"])
+    row = _note(sheet, row + 1, t("piece.demand_backtest"), font=TOTAL_FONT)
     if content.demand_backtest is not None:
         row = _table(sheet, content.demand_backtest, t, start_row=row)
     else:
@@ -295,25 +321,28 @@ def write_workbook(path: Path, content: PlannerContent) -> None:
     for name in ("quota_backtest", "indicators"):
         row = _note(sheet, row, t(f"piece.{name}"), font=TOTAL_FONT)
         piece = content.pieces.get(name)
+        reason = content.notes.get("absent", {}).get(name)
         row = (_write_piece(sheet, piece, t, row) if piece is not None
+               else _note(sheet, _absent(sheet, t, f"piece.{name}", row), reason) + 1 if reason
                else _absent(sheet, t, f"piece.{name}", row) + 1)
 
     sheet = book.create_sheet(t("sheet.policy"))
     info = content.info
     settings = pd.DataFrame(
-        [(t("policy.rules"), key, value) for key, value in _flatten(info["policy"])]
-        + [(t("policy.assumptions"), key, value) for key, value in _flatten(info["assumptions"])],
+        [(t("policy.rules"), key, value) for key, value in setting_rows(info["policy"], t)]
+        + [(t("policy.assumptions"), key, value) for key, value in setting_rows(info["assumptions"], t)],
         columns=["group", "setting", "value"]).astype({"value": object})
     _table(sheet, settings, t)
 
     sheet = book.create_sheet(t("sheet.sources"))
     data = info["data"]
     facts = pd.DataFrame(
-        [("source", data["source"]), ("synthetic_sample", t.yes_no(data["synthetic_sample"])),
-         ("synthetic_tables", ", ".join(data["synthetic_tables"]) or "-"),
-         ("years", f"{data['first_year']}-{data['last_year']}"), ("version", info["version"]),
-         ("seed", info["seed"])]
-        + [(f"model: {name}", count) for name, count in sorted(info["models"]["chosen"].items())],
+        [(t.column("source"), translate_source(data["source"], t)),
+         (t.column("synthetic_sample"), t.yes_no(data["synthetic_sample"])),
+         (t("provenance.synthetic_tables"), table_names(data["synthetic_tables"], t) or "-"),
+         (t.column("years"), f"{data['first_year']}-{data['last_year']}"),
+         (t.column("version"), info["version"]), (t.column("seed"), info["seed"])]
+        + [(f"{t.column('model')}: {name}", count) for name, count in sorted(info["models"]["chosen"].items())],
         columns=["item", "value"]).astype({"value": object})
     row = _table(sheet, facts, t)
     files = pd.DataFrame(sorted(data["sha256"].items()), columns=["file", "sha256"])
@@ -325,7 +354,7 @@ def write_workbook(path: Path, content: PlannerContent) -> None:
             row = _note(sheet, row, t(f"provenance.{key}"), font=TOTAL_FONT)
             row = _table(sheet, view[key], t, start_row=row)
     if content.synthetic:
-        _note(sheet, row, NOTICE, fill=BANNER_FILL)
+        _note(sheet, row, notice(t.lang), fill=BANNER_FILL)
     _save(book, Path(path), content)
 
 

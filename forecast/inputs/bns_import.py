@@ -82,7 +82,10 @@ class WideTableSpec:
         ``{"sex": "sex", "age_band": "age"}``).
     key_constants : mapping of str to str or int
         Keys the file implies, e.g. ``{"sector": "TOTAL", "skill": "high"}`` or
-        ``{"age_band": "0+"}`` for a total population.
+        ``{"age_band": "0+"}`` for a total population. ``{"year": 2021}`` makes a single-year
+        table: the year is the constant, never read from the headers or the body, so its data
+        columns may be anything (one value column, or sex or age columns given by
+        ``header_keys``).
     value_maps : mapping of str to mapping
         Label translations per key, e.g. ``{"sex": {"мужчины": "male", "женщины": "female"}}``.
         Keys are matched case-insensitively after trimming.
@@ -198,6 +201,7 @@ def _observations(grid: pd.DataFrame, spec: WideTableSpec, path: Path) -> pd.Dat
 
     # Merged header cells read from CSV arrive as blanks after their first column.
     filled_header = header.map(lambda value: cell_text(value) or None).ffill(axis=1)
+    constant_year = "year" in spec.key_constants
     label_at = _column_position(header, spec.region_column if spec.layout == "regions_in_rows"
                                 else spec.year_column, path)
     row_key_at = {key: _column_position(header, column, path)
@@ -210,7 +214,7 @@ def _observations(grid: pd.DataFrame, spec: WideTableSpec, path: Path) -> pd.Dat
         # With regions in columns the year comes from the body, never from the header.
         keys = {key: cell_text(filled_header.iloc[row, position])
                 for key, row in spec.header_keys.items()
-                if not (spec.layout == "regions_in_columns" and key == "year")}
+                if not ((spec.layout == "regions_in_columns" or constant_year) and key == "year")}
         if spec.layout == "regions_in_columns":
             keys["label"] = cell_text(filled_header.iloc[-1, position])
             if not keys["label"]:
@@ -231,6 +235,8 @@ def _observations(grid: pd.DataFrame, spec: WideTableSpec, path: Path) -> pd.Dat
             part["label"] = row_labels
         else:
             part["year"] = row_labels
+        if constant_year:  # a single-year table: the constant, whatever the rows say
+            part["year"] = str(spec.key_constants["year"])
         for key, value in keys.items():
             part[key] = value
         for key, at in row_key_at.items():

@@ -20,7 +20,7 @@ import pandas as pd
 
 from forecast.inputs import regions, sectors
 from forecast.inputs.errors import Problem
-from forecast.inputs.schema import DOMAINS, YEAR_RANGE, TableSpec, parse_age_band
+from forecast.inputs.schema import DOMAINS, FLAG_COLUMNS, YEAR_RANGE, TableSpec, parse_age_band
 
 ROWS_SHOWN = 3
 _DECIMAL_COMMA = re.compile(r"^-?\d+,\d+$")
@@ -65,11 +65,15 @@ def _parse_numbers(column: pd.Series) -> tuple[pd.Series, pd.Series]:
 
 
 def validate_table(spec: TableSpec, frame: pd.DataFrame, file: Path,
-                    problems: list[Problem], rows: dict | None = None) -> pd.DataFrame | None:
+                    problems: list[Problem], rows: dict | None = None,
+                    flags: dict | None = None) -> pd.DataFrame | None:
     """Check one table; return it typed and sorted by key, or ``None`` after recording problems.
 
     ``rows``, when given, receives ``rows[spec.name]``: the file row number of every row of the
-    returned frame, so that checks across tables can still name rows.
+    returned frame, so that checks across tables can still name rows. ``flags``, when given,
+    receives ``flags[spec.name]``: the flag columns of :data:`~forecast.inputs.schema.FLAG_COLUMNS`
+    the file has (``status`` as text, ``estimation_cv`` a non-negative number), row for row
+    with the returned frame; not set when the file has none.
     """
     before = len(problems)
     columns = list(spec.keys) + [spec.value]
@@ -126,6 +130,7 @@ def validate_table(spec: TableSpec, frame: pd.DataFrame, file: Path,
             out[column] = text
 
     out[spec.value] = _check_values(spec, frame, file, problems)
+    marks = _check_flags(frame, file, problems)
     # Columns beyond the contract (notes, sources) are allowed and left out of the dataset.
     if len(problems) > before:
         return None
@@ -140,7 +145,28 @@ def validate_table(spec: TableSpec, frame: pd.DataFrame, file: Path,
     out = out.sort_values(keys, kind="stable")
     if rows is not None:
         rows[spec.name] = _row_numbers(out.index, file)
+    if flags is not None and marks is not None:
+        flags[spec.name] = marks.loc[out.index].reset_index(drop=True)
     return out.reset_index(drop=True)
+
+
+def _check_flags(frame: pd.DataFrame, file: Path, problems: list[Problem]) -> pd.DataFrame | None:
+    """The flag columns the file has: ``status`` as text, ``estimation_cv`` checked as a
+    non-negative finite number (blank means none: 0)."""
+    present = [c for c in FLAG_COLUMNS if c in frame.columns]
+    if not present:
+        return None
+    marks = pd.DataFrame(index=frame.index)
+    if "status" in present:
+        marks["status"] = _as_text(frame["status"]).fillna("").astype(str)
+    if "estimation_cv" in present:
+        values, text = _parse_numbers(frame["estimation_cv"])
+        blank = text.isna() | (text.fillna("") == "")
+        bad = ~blank & ~(np.isfinite(values) & (values >= 0))
+        _report(problems, file, "estimation_cv", frame, bad, "expected the estimation's "
+                "coefficient of variation, a non-negative number (or blank)", text)
+        marks["estimation_cv"] = values.where(~blank, 0.0).fillna(0.0).astype(float)
+    return marks
 
 
 def _is_age_band(text: str) -> bool:

@@ -22,6 +22,7 @@ from forecast.inputs.errors import DataValidationError, Problem
 from forecast.inputs.checks import check_coverage, validate_table
 from forecast.inputs.consistency import (check_harmonization, check_population_bands,
                                          cross_table_warnings)
+from forecast.inputs.real.flags import RowFlags, flags_of
 from forecast.inputs.real.provenance import REAL_MARKER, table_provenance
 from forecast.inputs.schema import SUFFIXES, TABLES
 
@@ -48,6 +49,10 @@ class Dataset:
     provenance : mapping of str to dict
         Table -> ``{"provenance", "source", "detail"}``, provenance one of ``real``,
         ``provided``, ``estimated``, ``synthetic`` (:mod:`forecast.inputs.real.provenance`).
+
+    Tables whose file has a ``status`` or ``estimation_cv`` column (``labor-forecast
+    real-data`` writes both) carry them as a :class:`~forecast.inputs.real.flags.RowFlags` in
+    ``DataFrame.attrs["flags"]``: see :attr:`flags` and :attr:`unscored`.
     """
 
     tables: Mapping[str, pd.DataFrame]
@@ -62,6 +67,28 @@ class Dataset:
 
     def __contains__(self, name: object) -> bool:
         return name in self.tables
+
+    @property
+    def flags(self) -> dict[str, pd.DataFrame]:
+        """Table -> its flag columns: key columns plus ``status`` (e.g. ``estimated;interpolated``)
+        and/or ``estimation_cv`` (the relative spread of an estimated value over plausible
+        priors), one row per row of the table as loaded; only tables whose file had them."""
+        return {name: flags.frame for name, frame in self.tables.items()
+                if (flags := flags_of(frame)) is not None}
+
+    @property
+    def unscored(self) -> dict[str, pd.DataFrame]:
+        """Table -> key columns of its rows flagged ``interpolated``: not observations, so no
+        back-test scores a forecast against them (``forecast.shortage.backtest``,
+        ``forecast.quota.backtest``, the shortage quantiles' calibration). Only tables with
+        such rows."""
+        out = {}
+        for name, frame in self.tables.items():
+            flags = flags_of(frame)
+            rows = flags.interpolated() if flags is not None else None
+            if rows is not None and len(rows):
+                out[name] = rows
+        return out
 
     @property
     def is_synthetic(self) -> bool:
@@ -145,11 +172,16 @@ def load_data(path: str | Path) -> Dataset:
     files = _table_files(folder, problems, warnings)
     tables: dict[str, pd.DataFrame] = {}
     rows: dict = {}
+    marks: dict = {}
     for name, file in files.items():
         frame = _read_table(file, problems)
         if frame is not None:
-            checked = validate_table(TABLES[name], frame, file, problems, rows)
+            checked = validate_table(TABLES[name], frame, file, problems, rows, marks)
             if checked is not None:
+                if name in marks:  # key columns as checked (codes), beside the flag columns
+                    keys = [c for c in checked.columns if c != TABLES[name].value]
+                    flagged = pd.concat([checked[keys], marks[name]], axis=1)
+                    checked.attrs["flags"] = RowFlags(tuple(keys), flagged)
                 tables[name] = checked
     if not problems:
         check_coverage(tables, files, problems)

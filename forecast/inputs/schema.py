@@ -104,6 +104,11 @@ DOMAINS: dict[str, tuple[str, ...]] = {
 
 SUFFIXES = (".csv", ".parquet", ".xlsx")
 
+# Optional columns of any table that the loader keeps beside it (forecast.inputs.real.flags):
+# ``status`` (``estimated``, ``interpolated``, ``backcast``, ``extrapolated``, ``published``,
+# joined by ``;``) and ``estimation_cv`` (relative spread of an estimated value).
+FLAG_COLUMNS = ("status", "estimation_cv")
+
 
 def parse_age_band(band: str) -> tuple[int, int | None]:
     """``"16-24"`` -> ``(16, 24)``; ``"63+"`` -> ``(63, None)``. Raises ``ValueError`` otherwise."""

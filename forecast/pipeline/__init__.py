@@ -11,6 +11,7 @@ command line (:mod:`forecast.cli`) only parses arguments, calls these and prints
 - :func:`run_backtest` (:mod:`~forecast.pipeline.backtest_job`): ``labor-forecast backtest``;
 - :mod:`~forecast.pipeline.parallel`: where the models run (this machine or a Dask cluster);
 - :mod:`~forecast.pipeline.persistence`: saving and loading fitted forecasts.
+- :mod:`~forecast.pipeline.progress`: stage progress on stderr, passed in as ``progress=``.
 """
 
 from forecast.pipeline.backtest_job import BacktestRun, run_backtest

@@ -11,6 +11,7 @@ from forecast.deliverables.report import backtest_page
 from forecast.inputs.errors import InputError
 from forecast.inputs.loader import Dataset
 from forecast.pipeline.manifest import backtest_manifest
+from forecast.pipeline.progress import ProgressLike, as_progress
 from forecast.shortage import build_series_panel
 from forecast.shortage.backtest import DemandBacktest, demand_backtest
 
@@ -25,9 +26,13 @@ class BacktestRun:
 
 
 def run_backtest(data: Dataset, *, h: int = 3, windows: int = 5, out: str | Path | None = None,
-                 force: bool = False, lang: str = "en") -> BacktestRun:
+                 force: bool = False, lang: str = "en",
+                 progress: ProgressLike = None) -> BacktestRun:
     """Re-forecast cell demand from past origins and score it; if ``out`` is given, write
     ``backtest.csv``, ``metrics.csv``, ``backtest.html`` and ``run.json`` there.
+
+    ``progress`` reports the stages as they run (:mod:`forecast.pipeline.progress`); ``None``:
+    silent.
 
     Raises
     ------
@@ -36,16 +41,21 @@ def run_backtest(data: Dataset, *, h: int = 3, windows: int = 5, out: str | Path
     """
     if isinstance(h, bool) or isinstance(windows, bool) or h < 1 or windows < 1:
         raise InputError("--h and --windows must be at least 1")
+    progress = as_progress(progress)
     started = time.perf_counter()
+    with progress.stage("panel: series by region x sector x skill"):
+        panel = build_series_panel(data)
     try:
-        result = demand_backtest(build_series_panel(data), h, windows)
+        with progress.stage(f"back-test: demand at {windows} origins, {h} years ahead"):
+            result = demand_backtest(panel, h, windows)
     except ValueError as exc:  # too few years for the origins asked for
         raise InputError(f"--h {h} --windows {windows}: {exc}") from None
     info = backtest_manifest(data, h=h, origins=result.origins, series=result.series,
                              metrics=result.metrics, seconds=time.perf_counter() - started)
     if out is None:
         return BacktestRun(result, info, None)
-    with staged_output(out, force=force) as stage:
+    with staged_output(out, force=force) as stage, \
+            progress.stage("deliverables: backtest.csv, metrics.csv, backtest.html, run.json"):
         result.forecasts.to_csv(stage / "backtest.csv", index=False, lineterminator="\n")
         result.metrics.to_csv(stage / "metrics.csv", index=False, lineterminator="\n")
         (stage / "backtest.html").write_text(

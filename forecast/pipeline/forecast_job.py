@@ -11,7 +11,8 @@ from forecast.deliverables.report import forecast_page
 from forecast.inputs.loader import Dataset
 from forecast.pipeline.manifest import forecast_manifest
 from forecast.pipeline.parallel import parallel_backend
-from forecast.shortage import ShortageForecast, forecast_shortage
+from forecast.pipeline.progress import ProgressLike, as_progress
+from forecast.shortage import ShortageForecast, build_series_panel, forecast_shortage
 
 
 @dataclass(frozen=True)
@@ -25,7 +26,7 @@ class ForecastRun:
 
 def run_forecast(data: Dataset, year: int, *, out: str | Path | None = None, force: bool = False,
                  seed: int = 0, n_jobs: int = 1, scheduler: str | None = None,
-                 lang: str = "en") -> ForecastRun:
+                 lang: str = "en", progress: ProgressLike = None) -> ForecastRun:
     """Forecast the shortage in ``year`` and, if ``out`` is given, write ``shortage.csv``,
     ``shortage.html`` and ``run.json`` there.
 
@@ -40,14 +41,22 @@ def run_forecast(data: Dataset, year: int, *, out: str | Path | None = None, for
         As in :func:`forecast.pipeline.run_quota`.
     lang : {"en", "ru", "kk"}
         Language of ``shortage.html``.
+    progress : Progress or callable, optional
+        Reports the stages as they run (:mod:`forecast.pipeline.progress`); ``None``: silent.
     """
+    progress = as_progress(progress)
     started = time.perf_counter()
-    with parallel_backend(scheduler, n_jobs) as (backend, workers):
-        result = forecast_shortage(data, year, n_jobs=workers, backend=backend, random_state=seed)
+    with progress.stage("panel: series by region x sector x skill"):
+        panel = build_series_panel(data)
+    with parallel_backend(scheduler, n_jobs) as (backend, workers), \
+            progress.stage("forecast: shortage by region x sector x skill"):
+        result = forecast_shortage(data, year, n_jobs=workers, backend=backend, random_state=seed,
+                                   panel=panel)
     info = forecast_manifest(data, result, seed, time.perf_counter() - started)
     if out is None:
         return ForecastRun(result, info, None)
-    with staged_output(out, force=force) as stage:
+    with staged_output(out, force=force) as stage, \
+            progress.stage("deliverables: shortage.csv, shortage.html, run.json"):
         result.table.to_csv(stage / "shortage.csv", index=False, lineterminator="\n")
         (stage / "shortage.html").write_text(forecast_page(result, data.is_synthetic, lang),
                                              encoding="utf-8")

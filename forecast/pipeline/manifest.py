@@ -19,7 +19,7 @@ from forecast import package_version
 
 from forecast.inputs.loader import Dataset
 from forecast.inputs.real.provenance import MISSING_TABLES
-from forecast.inputs.sample import NOTICE
+from forecast.deliverables.messages import warning
 from forecast.quota.policy import Policy
 from forecast.shortage import ShortageForecast
 
@@ -30,10 +30,9 @@ def data_warnings(data: Dataset) -> list[str]:
     """The data's own warnings, led by the synthetic-sample notice when sample tables fed it."""
     warnings = list(data.warnings)
     if "vacancies" not in data.tables:
-        warnings.append("no vacancies table: the need is the flows of the forecast year alone, "
-                        "without the unfilled demand carried from the last data year")
+        warnings.append(warning("no_vacancies"))
     if data.is_synthetic:
-        warnings.insert(0, NOTICE + f" Synthetic tables: {', '.join(data.synthetic_tables)}.")
+        warnings.insert(0, warning("synthetic", tables=", ".join(data.synthetic_tables)))
     return warnings
 
 
@@ -80,7 +79,7 @@ def _forecast_part(forecast: ShortageForecast) -> dict:
 
 def _fallback_warnings(forecast: ShortageForecast) -> list[str]:
     if len(forecast.fallbacks):
-        return [f"{len(forecast.fallbacks)} series fell back to a simpler model"]
+        return [warning("fallbacks", count=len(forecast.fallbacks))]
     return []
 
 

@@ -11,7 +11,6 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Callable
 
 import pandas as pd
 
@@ -22,6 +21,7 @@ from forecast.inputs.loader import Dataset
 from forecast.deliverables.outputs import safe_frame, staged_output, write_json
 from forecast.inputs.real.references import reference_rows
 from forecast.pipeline.parallel import parallel_backend
+from forecast.pipeline.progress import Progress, ProgressLike, as_progress
 from forecast.quota.indicators import effectiveness_indicators
 from forecast.quota.policy import Policy, load_policy
 from forecast.quota import recommend_quota
@@ -56,7 +56,7 @@ def run_quota(data: Dataset, year: int, *, policy: Policy | str | Path | None = 
               scheduler: str | None = None,
               scenario: str | None = None, compare: Sequence[str] | None = None,
               backtest_years: int = 0, lang: str = "en",
-              progress: Callable[[str], None] | None = None,
+              progress: ProgressLike = None,
               demand_model: str = DEFAULT_DEMAND_MODEL) -> QuotaRun:
     """Forecast shortages for ``year``, recommend the quota and, if ``out`` is given, write
     ``quota.csv``, ``quota.xlsx``, ``report.html`` and ``run.json`` there.
@@ -79,8 +79,10 @@ def run_quota(data: Dataset, year: int, *, policy: Policy | str | Path | None = 
         Language of the workbook and the report.
     demand_model : {"univariate", "panel", "combined"}
         Where the growth of cell demand comes from (:func:`forecast.shortage.forecast_shortage`).
-    progress : callable, optional
-        Called with the name of each step of the writing as it finishes (for progress bars).
+    progress : Progress or callable, optional
+        Reports the stages as they run (:class:`forecast.pipeline.progress.Progress`, on stderr);
+        a plain callable is called with the name of each stage and step as it is done. ``None``:
+        silent.
     n_jobs : int
         joblib workers for the models on this machine.
     scheduler : str, optional
@@ -96,31 +98,39 @@ def run_quota(data: Dataset, year: int, *, policy: Policy | str | Path | None = 
     for name in names:
         get_scenario(name)
     origins = backtest_origins(data, backtest_years)
+    progress = as_progress(progress)
     started = time.perf_counter()
-    panel = build_series_panel(data)
+    with progress.stage("panel: series by region x sector x skill"):
+        panel = build_series_panel(data)
+    others = {}
     with parallel_backend(scheduler, n_jobs) as (backend, workers):
-        forecast = chosen.forecast(data, year, n_jobs=workers, backend=backend, random_state=seed,
-                                   panel=panel, demand_model=demand_model)
-        others = {name: get_scenario(name).forecast(data, year, n_jobs=workers, backend=backend,
-                                                    random_state=seed, panel=panel,
-                                                    demand_model=demand_model)
-                  for name in names if name != chosen.name}
+        with progress.stage(f"forecast: shortage by region x sector x skill ({chosen.name})"):
+            forecast = chosen.forecast(data, year, n_jobs=workers, backend=backend,
+                                       random_state=seed, panel=panel, demand_model=demand_model)
+        for name in names:
+            if name != chosen.name and name not in others:
+                with progress.stage(f"forecast: scenario {name}"):
+                    others[name] = get_scenario(name).forecast(
+                        data, year, n_jobs=workers, backend=backend, random_state=seed,
+                        panel=panel, demand_model=demand_model)
     forecast = with_labour_force(data, forecast)
     others = {name: with_labour_force(data, other) for name, other in others.items()}
-    quota = recommend_quota(forecast, policy, data)
-    last, last_info = last_year_quota(data, year, forecast, policy)
-    if last is not None:
-        quota.insert(quota.columns.get_loc("status_quo") + 1, "last_year", last)
-    ranking = rank_demand(forecast, quota)
-    indicators = effectiveness_indicators(data, quota, forecast.year)
+    with progress.stage("quota: recommendation, ranking, indicators"):
+        quota = recommend_quota(forecast, policy, data)
+        last, last_info = last_year_quota(data, year, forecast, policy)
+        if last is not None:
+            quota.insert(quota.columns.get_loc("status_quo") + 1, "last_year", last)
+        ranking = rank_demand(forecast, quota)
+        indicators = effectiveness_indicators(data, quota, forecast.year)
     comparison = None
     if names:
-        results = {chosen.name: quota}
-        for name in names:
-            if name not in results:
-                results[name] = recommend_quota(others[name], policy, data)
-        comparison = compare_scenarios(results, baseline="baseline" if "baseline" in results
-                                       else chosen.name)
+        with progress.stage("quota: scenarios side by side"):
+            results = {chosen.name: quota}
+            for name in names:
+                if name not in results:
+                    results[name] = recommend_quota(others[name], policy, data)
+            comparison = compare_scenarios(results, baseline="baseline" if "baseline" in results
+                                           else chosen.name)
     info = quota_manifest(data, forecast, quota, policy, seed, time.perf_counter() - started)
     info["references"] = reference_rows(dict(data.tables), quota)
     info["scenario"] = {"name": chosen.name, "description": chosen.description}
@@ -138,8 +148,10 @@ def run_quota(data: Dataset, year: int, *, policy: Policy | str | Path | None = 
         info["scenarios"] = comparison.to_dict(orient="records")
     backtest = None
     if origins:
-        result = backtest_quota(data, None, origins, policy=policy, n_jobs=n_jobs, seed=seed,
-                                demand_model=demand_model)
+        years = str(origins[0]) if len(origins) == 1 else f"{origins[0]}-{origins[-1]}"
+        with progress.stage(f"back-test: quota rules from {years}, scored on the years after"):
+            result = backtest_quota(data, None, origins, policy=policy, n_jobs=n_jobs, seed=seed,
+                                    demand_model=demand_model)
         backtest = backtest_piece(result, Labels(lang))
         info["quota_backtest"] = {
             "basis": result.basis, "definition": result.definition, "origins": origins,
@@ -151,7 +163,8 @@ def run_quota(data: Dataset, year: int, *, policy: Policy | str | Path | None = 
         with staged_output(out, force=force) as stage:
             safe_frame(quota).to_csv(stage / "quota.csv", index=False, lineterminator="\n")
             _write_deliverables(stage, data, panel, replace(run, out=None), lang, progress)
-            write_json(stage / "run.json", info)
+            with progress.stage("deliverables: run.json"):
+                write_json(stage / "run.json", info)
         run = replace(run, out=Path(out))
     return run
 
@@ -204,12 +217,12 @@ def backtest_piece(result: QuotaBacktest, labels: Labels) -> dict:
 
 
 def _write_deliverables(stage: Path, data: Dataset, panel: SeriesPanel, run: QuotaRun, lang: str,
-                        progress: Callable[[str], None] | None) -> None:
+                        progress: Progress) -> None:
     """Write ``quota.xlsx`` and ``report.html`` of ``run`` into ``stage``, from one set of figures."""
-    content = planner_content(data, run, lang, panel=panel, progress=progress)
-    write_workbook(stage / "quota.xlsx", content)
-    if progress:
-        progress("workbook")
-    write_report(stage / "report.html", content)
-    if progress:
-        progress("report")
+    progress.advance("deliverables: tables and charts")
+    content = planner_content(data, run, lang, panel=panel,
+                              progress=lambda step: progress.advance(f"deliverables: {step} done"))
+    with progress.stage("deliverables: workbook"):
+        write_workbook(stage / "quota.xlsx", content)
+    with progress.stage("deliverables: report"):
+        write_report(stage / "report.html", content)

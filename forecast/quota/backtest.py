@@ -26,6 +26,12 @@ Scores, per rule and origin:
 - the same allocation error on region totals (the level today's rule works at);
 - ``distribution_error``: where the quota goes, whatever its total (see :func:`scores`).
 
+Interpolated values are no observations (:attr:`forecast.inputs.loader.Dataset.unscored`: the
+real data's 2015). Without a truth, an origin whose quota year's observed balance rests on
+interpolated demand (in the quota year or the year before, whose difference is the expansion) is
+skipped whole rather than scored on part of its lines, so every score stays a sum over all lines
+of one year; the skipped origins are listed in :attr:`QuotaBacktest.skipped`.
+
 Two references no planner has show what is attainable at all:
 
 - ``last_year_need``: the need of the origin year, kept for the next;
@@ -46,6 +52,7 @@ from scipy import stats
 from forecast.inputs.errors import InputError
 from forecast.inputs.harmonize import onto_regions
 from forecast.inputs.loader import Dataset
+from forecast.inputs.real.flags import unscored_cells
 from forecast.quota.policy import Policy
 from forecast.quota.need import foreign_need
 from forecast.quota.recommend import recommend_quota
@@ -231,13 +238,20 @@ class QuotaBacktest:
     """Per origin and rule (``by_origin``) and pooled over origins (``summary``).
 
     ``basis`` says what the rules were scored against: ``"truth"`` (the sample's true need) or
-    ``"observed"`` (the need observed afterwards in the published tables).
+    ``"observed"`` (the need observed afterwards in the published tables). ``skipped``: the
+    origins not scored because their quota year's observed need rests on interpolated values.
     """
 
     by_origin: pd.DataFrame
     summary: pd.DataFrame
     definition: str
     basis: str = "truth"
+    skipped: tuple[int, ...] = ()
+
+
+def interpolated_years(data: Dataset) -> set[int]:
+    """Years with an interpolated employment cell (not observed, so never a scoring target)."""
+    return {int(y) for y in unscored_cells(data.tables)["year"]}
 
 
 def backtest_quota(data: Dataset, truth: pd.DataFrame | None, origins: list[int], *,
@@ -267,7 +281,15 @@ def backtest_quota(data: Dataset, truth: pd.DataFrame | None, origins: list[int]
         (:func:`forecast.shortage.forecast_shortage`).
     """
     policy = policy or Policy()
+    skipped: tuple[int, ...] = ()
     if truth is None:
+        gaps = interpolated_years(data)
+        skipped = tuple(o for o in origins if {o + horizon, o + horizon - 1} & gaps)
+        origins = [o for o in origins if o not in skipped]
+        if skipped and not origins:
+            raise InputError(f"cannot back-test the quota from origins {', '.join(map(str, skipped))}: "
+                             "the need of every quota year rests on interpolated values "
+                             f"({', '.join(map(str, sorted(gaps)))}), not observations")
         late = [o for o in origins if o + horizon > data.last_year]
         if late:
             raise InputError(f"cannot back-test the quota for {late[0] + horizon}: the data end in "
@@ -337,5 +359,6 @@ def backtest_quota(data: Dataset, truth: pd.DataFrame | None, origins: list[int]
     pooled["mean_rank_correlation"] = by_origin.groupby("rule", sort=False)[
         "rank_correlation"].mean()
     if truth is None:
-        return QuotaBacktest(by_origin, pooled.reset_index(), OBSERVED_NEED_DEFINITION, "observed")
+        return QuotaBacktest(by_origin, pooled.reset_index(), OBSERVED_NEED_DEFINITION, "observed",
+                             skipped)
     return QuotaBacktest(by_origin, pooled.reset_index(), NEED_DEFINITION, "truth")

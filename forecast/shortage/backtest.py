@@ -10,17 +10,21 @@ change is on the units of its time, so the truth is summed onto them
 summarises: mean absolute error, its reduction against the naive rules, interval coverage.
 
 Where there is no truth, :func:`demand_backtest` re-forecasts the observed cell demand from past
-origins (what ``labor-forecast backtest`` and the report's accuracy section show).
+origins (what ``labor-forecast backtest`` and the report's accuracy section show). Interpolated
+demand (the real data's 2015, :attr:`forecast.inputs.loader.Dataset.unscored`) is no observation:
+its forecasts are kept, flagged ``scored = False``, and left out of every score.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from forecast.inputs.harmonize import onto_regions
 from forecast.inputs.loader import Dataset
+from forecast.inputs.real.flags import unscored_ids
 from forecast.shortage.balance import observed_balance
 from forecast.shortage.definitions import Assumptions
 from forecast.shortage.forecast import forecast_shortage
@@ -108,15 +112,19 @@ class DemandBacktest:
     ----------
     forecasts : DataFrame
         ``unique_id, ds, cutoff, y, yhat`` and the interval bounds, one row per series, origin and
-        year ahead (:func:`models.cross_validation`).
+        year ahead (:func:`models.cross_validation`); when the data flag interpolated values,
+        also ``scored``: False where the target ``y`` was interpolated, not observed.
     metrics : DataFrame
-        Accuracy by horizon (:func:`models.evaluate`): MASE, sMAPE, interval coverage, ``n``.
+        Accuracy by horizon (:func:`models.evaluate`) on the scored rows only: MASE, sMAPE,
+        interval coverage, ``n``.
     h : int
         Horizon in years.
     origins : list of int
         The origins (cutoffs) actually used.
     series : int
         Number of series.
+    unscored : int
+        Forecast rows left out of the scores because their target was interpolated.
     """
 
     forecasts: pd.DataFrame
@@ -124,11 +132,15 @@ class DemandBacktest:
     h: int
     origins: list[int]
     series: int
+    unscored: int = 0
 
 
 def demand_backtest(panel: SeriesPanel, h: int, n_windows: int,
                     level: tuple[int, ...] = (80, 95)) -> DemandBacktest:
     """Re-forecast cell demand from ``n_windows`` past origins, ``h`` years ahead, and score it.
+
+    Targets whose demand was interpolated (flagged in the data directory's ``status`` column)
+    are not scored; ``unscored`` in the result counts them.
 
     Raises
     ------
@@ -136,7 +148,14 @@ def demand_backtest(panel: SeriesPanel, h: int, n_windows: int,
         If the series are too short for the origins asked for.
     """
     demand = panel.demand()
-    cv = cross_validation(AutoForecaster(h=h), demand, h=h, n_windows=n_windows, level=list(level))
-    metrics = evaluate(cv, level=list(level))
+    unscored = unscored_ids(panel.tables)
+    model = AutoForecaster(h=h, unscored=set(unscored) if len(unscored) else None)
+    cv = cross_validation(model, demand, h=h, n_windows=n_windows, level=list(level))
+    targets = pd.MultiIndex.from_arrays([cv["unique_id"], cv["ds"].astype("int64")])
+    scored = ~targets.isin(unscored) if len(unscored) else np.ones(len(cv), dtype=bool)
+    if len(unscored):  # only data that flag interpolated values get the column
+        cv["scored"] = scored
+    metrics = evaluate(cv[scored].reset_index(drop=True), level=list(level))
     origins = sorted(int(c) for c in cv["cutoff"].unique())
-    return DemandBacktest(cv, metrics, h, origins, int(demand["unique_id"].nunique()))
+    return DemandBacktest(cv, metrics, h, origins, int(demand["unique_id"].nunique()),
+                          int((~scored).sum()))

@@ -4,7 +4,10 @@ Every series of the :class:`~forecast.shortage.panel.SeriesPanel` (demand per ce
 totals, migration flows, graduates, applicants) is forecast by :class:`models.AutoForecaster`
 from the last data year; cell demand is reconciled with its totals; the balance of
 :mod:`forecast.shortage.balance` is computed from the forecasts. Its quantiles are conformal: the
-same forecast made from earlier origins is compared with the balance observed afterwards.
+same forecast made from earlier origins is compared with the balance observed afterwards (not
+where that balance rests on interpolated demand, :attr:`forecast.inputs.loader.Dataset.unscored`).
+When the employment table carries ``estimation_cv`` (the real-data grid's spread over plausible
+priors), :func:`widen_for_estimation` widens each cell's quantiles by that spread.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ from scipy import stats
 
 from forecast.inputs.errors import InputError
 from forecast.inputs.loader import Dataset
+from forecast.inputs.real.flags import estimation_cv, unscored_ids
 from forecast.shortage.balance import balance, observed_balance
 from forecast.shortage.definitions import (DEFAULT_DEMAND_MODEL, DEMAND_MODELS, DRIVERS, MAX_HORIZON, MIN_HISTORY,
                                            QUANTILES, RECONCILIATION_METHODS, TOTAL_LABELS,
@@ -43,6 +47,17 @@ class _Components:
     panel_expansion: pd.Series | None = None
 
 
+def selection_unscored(series: pd.DataFrame, tables: dict[str, pd.DataFrame]) -> set | None:
+    """``(unique_id, ds)`` the models' selection back-test must not score: interpolated cell
+    demand, and the demand totals in those years (sums of it); ``None`` when nothing is."""
+    cells = unscored_ids(tables)
+    if not len(cells):
+        return None
+    years = set(cells.get_level_values(1))
+    totals = [uid for uid in series["unique_id"].unique() if uid.startswith("total|")]
+    return set(cells) | {(uid, year) for uid in totals for year in years}
+
+
 def _forecast_components(panel: pd.DataFrame, tables: dict[str, pd.DataFrame], origin: int,
                          year: int, n_jobs: int, random_state: int,
                          reconciliation: str = "bottom_up",
@@ -51,7 +66,7 @@ def _forecast_components(panel: pd.DataFrame, tables: dict[str, pd.DataFrame], o
     observed up to ``origin``, with the model and how demand was reconciled."""
     horizon = year - origin
     model = AutoForecaster(h=MAX_HORIZON, n_jobs=n_jobs, backend=backend,
-                           random_state=random_state)
+                           random_state=random_state, unscored=selection_unscored(panel, tables))
     model.fit(panel[panel["ds"] <= origin])
     predicted = model.predict(h=horizon + 1)
     years = [year - 1, year] if horizon > 1 else [year, year + 1]
@@ -230,6 +245,7 @@ def forecast_shortage(data: Dataset, year: int, *, assumptions: Assumptions | No
     model, reconciled = main.model, main.how
 
     scale = demand_scale(panel.series, origin)
+    unscored = set(unscored_ids(tables))
     errors = []
     for parts in past_parts:
         # A calibration origin too short for the panel model is scored on univariate growth.
@@ -242,6 +258,11 @@ def forecast_shortage(data: Dataset, year: int, *, assumptions: Assumptions | No
             pd.MultiIndex.from_frame(predicted[keys]))
         error = matched.to_numpy() - predicted["shortage"].to_numpy()
         ids = "demand|" + predicted["region"] + "|" + predicted["sector"] + "|" + predicted["skill"]
+        # Expansion is demand of the year less the year before: interpolated in either, the
+        # observed balance is no observation and is not scored.
+        if unscored:
+            skip = [(i, parts.year) in unscored or (i, parts.year - 1) in unscored for i in ids]
+            error = np.where(skip, np.nan, error)
         errors.append(error / scale.reindex(ids).fillna(1.0).to_numpy())
     ids = "demand|" + table["region"] + "|" + table["sector"] + "|" + table["skill"]
     cell_scale = scale.reindex(ids).fillna(1.0).to_numpy()
@@ -253,6 +274,9 @@ def forecast_shortage(data: Dataset, year: int, *, assumptions: Assumptions | No
         offsets = stats.norm.ppf(QUANTILES) * 4.0
     for q, offset in zip(QUANTILES, offsets):
         table[f"shortage_p{round(q * 100):02d}"] = table["shortage"] + cell_scale * offset
+    cv = estimation_cv(tables, origin)
+    if cv is not None:
+        table = widen_for_estimation(table, cv.reindex(ids).fillna(0.0).to_numpy())
     table = borrow_for_small_cells(table, assumptions.min_cell_size)
     table["tier"] = classify_tiers(table["shortage"], table["demand"], assumptions)
     table = table.sort_values(["region", "sector", "skill"]).reset_index(drop=True)
@@ -286,6 +310,34 @@ def _learned_weight(panel: SeriesPanel, past_parts: list[_Components]) -> float:
         panel_model.append(parts.panel_expansion.reindex(ids).to_numpy())
         observed.append((now - before).to_numpy())
     return combination_weight(univariate, panel_model, observed)
+
+
+def widen_for_estimation(table: pd.DataFrame, cv: np.ndarray) -> pd.DataFrame:
+    """Widen each cell's shortage quantiles by the estimation spread of its demand.
+
+    ``cv`` is the cell's ``estimation_cv`` in the origin year (its relative spread over the
+    real-data grid's plausible priors). Every term of a cell's balance scales with its estimated
+    level (openings directly, seekers shared out by employment), so a relative error ``cv``
+    moves the shortage by at most ``cv x (openings + seekers)``: that is the estimation sd. Each
+    quantile ``q`` moves outwards, away from the central ``shortage``, so that its distance
+    from it is the quadrature sum ``sqrt(d_q**2 + (z_q x sd)**2)`` of the forecast error's
+    ``d_q`` and the estimation's, ``z_q`` the standard normal quantile; the median (``z = 0``)
+    and the central value stay, as does any cell with ``cv = 0``.
+    """
+    table = table.copy()
+    sd = np.asarray(cv, dtype=float) * (table["openings"].abs() + table["seekers"].abs()).to_numpy()
+    columns = [f"shortage_p{round(q * 100):02d}" for q in QUANTILES]
+    centre = table["shortage"].to_numpy()
+    moved = []
+    for q, column in zip(QUANTILES, columns):
+        d = table[column].to_numpy() - centre
+        extra = np.sqrt(d ** 2 + (stats.norm.ppf(q) * sd) ** 2) - np.abs(d)
+        moved.append(d + np.sign(q - 0.5) * extra)
+    # Quantiles stay in order (a quantile near the median with an offset on the far side
+    # could otherwise cross its neighbour).
+    ordered = np.maximum.accumulate(np.column_stack(moved), axis=1)
+    table[columns] = ordered + centre[:, None]
+    return table
 
 
 def borrow_for_small_cells(table: pd.DataFrame, min_cell_size: float) -> pd.DataFrame:

@@ -5,6 +5,11 @@ Console messages are read from Chromium's own log (``--enable-logging=stderr``),
 ``console.*`` call and every uncaught script error appears as an ``INFO:CONSOLE`` line; the
 report runs no script, so any such line is a defect. A page with a deliberate error checks that
 the method would see one.
+
+The report is checked in English, Russian and Kazakh. Overlapping chart labels are found in the
+browser itself: a copy of the report with a small script measures every SVG ``<text>`` of the
+charts as laid out (``getBoundingClientRect``) and writes the overlapping pairs into the page,
+which ``--dump-dom`` returns.
 """
 
 import os
@@ -13,8 +18,6 @@ import shutil
 import subprocess
 
 import pytest
-
-from forecast import load_sample, run_quota
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 CHARTS = ("fan", "sectors", "map", "regions", "drivers", "backtest")
@@ -37,11 +40,45 @@ def console_lines(stderr: str) -> list[str]:
     return [line for line in stderr.splitlines() if ":CONSOLE" in line]
 
 
-@pytest.fixture(scope="module")
-def report(tmp_path_factory):
-    out = tmp_path_factory.mktemp("browser") / "quota"
-    run_quota(load_sample(), 2027, out=out, lang="ru")
-    return out / "report.html"
+LANGUAGES = ("en", "ru", "kk")
+# Counts the overlapping pairs of chart labels as the browser lays them out; a pair overlaps
+# when the boxes share more than a pixel each way.
+OVERLAP_SCRIPT = """
+(function () {
+  var found = [], measured = 0;
+  document.querySelectorAll("figure.chart").forEach(function (figure) {
+    var boxes = [];
+    figure.querySelectorAll("svg text").forEach(function (node) {
+      var r = node.getBoundingClientRect();
+      if (r.width > 0 && r.height > 0 && node.textContent.trim()) {
+        boxes.push({text: node.textContent.trim(), l: r.left, r: r.right, t: r.top, b: r.bottom});
+      }
+    });
+    measured += boxes.length;
+    for (var i = 0; i < boxes.length; i++) {
+      for (var j = i + 1; j < boxes.length; j++) {
+        var a = boxes[i], c = boxes[j];
+        var w = Math.min(a.r, c.r) - Math.max(a.l, c.l), h = Math.min(a.b, c.b) - Math.max(a.t, c.t);
+        if (w > 1 && h > 1) { found.push(figure.dataset.chart + ": " + a.text + " / " + c.text); }
+      }
+    }
+  });
+  var out = document.createElement("pre");
+  out.id = "overlaps";
+  out.setAttribute("data-count", String(found.length));
+  out.setAttribute("data-measured", String(measured));
+  out.textContent = found.join(" | ");
+  document.body.appendChild(out);
+})();
+"""
+
+
+@pytest.fixture(scope="module", params=LANGUAGES)
+def report(request):
+    """The report of the session's sample run in each language."""
+    if request.param == "en":
+        return request.getfixturevalue("sample_quota_run") / "report.html"
+    return request.getfixturevalue(f"sample_quota_{request.param}")[2] / "report.html"
 
 
 def test_console_messages_are_detected(tmp_path):
@@ -69,7 +106,7 @@ def test_report_renders_without_console_messages_and_with_every_chart(report, tm
 def test_screenshot_is_taken_and_not_blank(report, tmp_path):
     from PIL import Image
 
-    shot = report.parent / "report.png"
+    shot = tmp_path / "report.png"
     result = chromium(report.as_uri(), tmp_path / "profile", "--window-size=1280,4000",
                       "--hide-scrollbars", f"--screenshot={shot}")
     assert result.returncode == 0 and shot.exists(), result.stderr[-2000:]
@@ -81,4 +118,29 @@ def test_screenshot_is_taken_and_not_blank(report, tmp_path):
     assert len(colours) > 50
     artifacts = os.environ.get("REPORT_SCREENSHOT_DIR")
     if artifacts:
-        shutil.copy(shot, artifacts)
+        lang = re.search(r'<html lang="(\w+)"', report.read_text(encoding="utf-8")).group(1)
+        shutil.copy(shot, os.path.join(artifacts, f"report-{lang}.png"))
+
+
+def test_chart_labels_do_not_overlap(report, tmp_path):
+    page = tmp_path / "measured.html"
+    html = report.read_text(encoding="utf-8")
+    page.write_text(html.replace("</body>", f"<script>{OVERLAP_SCRIPT}</script></body>"),
+                    encoding="utf-8")
+    result = chromium(page.as_uri(), tmp_path / "profile", "--window-size=1280,4000", "--dump-dom")
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert console_lines(result.stderr) == []
+    block = re.search(r'<pre id="overlaps" data-count="(\d+)" data-measured="(\d+)">(.*?)</pre>',
+                      result.stdout, re.S)
+    assert block, "the measuring script did not run"
+    assert int(block.group(2)) > 100            # the labels of every chart were measured
+    assert int(block.group(1)) == 0, block.group(3)
+
+
+def test_overlapping_labels_are_detected(tmp_path):
+    page = tmp_path / "overlap.html"
+    page.write_text('<!DOCTYPE html><html><body><figure class="chart" data-chart="x"><svg width="200" '
+                    'height="50"><text x="10" y="20">Almaty</text><text x="14" y="22">Almaty</text>'
+                    f"</svg></figure><script>{OVERLAP_SCRIPT}</script></body></html>")
+    result = chromium(page.as_uri(), tmp_path / "profile", "--dump-dom")
+    assert 'data-count="1"' in result.stdout

@@ -4,22 +4,19 @@ import re
 
 import pytest
 
-from forecast import load_sample, run_quota
 from forecast.deliverables.content import planner_content
 from forecast.deliverables.i18n import Labels
 from forecast.pipeline import QuotaRun
 from forecast.deliverables.report import SECTIONS, render_report
-from forecast.inputs.sample import NOTICE
+from forecast.inputs.sample import NOTICE, notice
 
 YEAR = 2027
 CHARTS = ("fan", "sectors", "map", "regions", "drivers", "backtest")
 
 
 @pytest.fixture(scope="module")
-def job(tmp_path_factory):
-    data = load_sample()
-    out = tmp_path_factory.mktemp("report") / "quota"
-    result = run_quota(data, YEAR, out=out, lang="kk")
+def job(sample_quota_kk):
+    data, result, out = sample_quota_kk
     return data, result, (out / "report.html").read_text(encoding="utf-8")
 
 
@@ -54,7 +51,8 @@ def test_texts_and_names_are_in_the_chosen_language(job):
 def test_synthetic_banner_is_visible(job):
     html = job[2]
     assert 'id="synthetic-banner"' in html
-    assert NOTICE in html
+    # In the report's language; run.json keeps the English notice.
+    assert notice("kk") in html and NOTICE not in html
 
 
 def test_absent_pieces_are_declared_not_invented(job):
@@ -96,3 +94,96 @@ def test_years_are_labels_and_other_numbers_are_grouped(lang, grouped):
     html = table_html(pd.DataFrame({"year": [2014], "value": [2014]}), Labels(lang))
     assert '<td class="n">2014</td>' in html
     assert f'<td class="n">{grouped}</td>' in html
+
+
+def _section(html: str, name: str) -> str:
+    return re.search(rf'<section id="{name}">(.*?)</section>', html, re.S).group(1)
+
+
+def _column_cells(table: str, heading: str) -> list[str]:
+    """Texts of the cells under ``heading`` in an HTML table."""
+    import html as markup
+
+    heads = [markup.unescape(h) for h in re.findall(r"<th[^>]*>(.*?)</th>", table)]
+    index = heads.index(heading)
+    rows = re.findall(r"<tr>(.*?)</tr>", table, re.S)
+    return [markup.unescape(re.findall(r"<td[^>]*>(.*?)</td>", row)[index]) for row in rows
+            if row.count("<td") == len(heads)]
+
+
+def test_shortage_share_is_a_percentage_with_digits(job):
+    html, t = job[2], Labels("kk")
+    ranking = _section(html, "ranking")
+    heading = next(t.column(name) for name in ("short_cells_intensity", "intensity")
+                   if t.has(f"col.{name}") and t.column(name) in ranking)
+    table = next(tab for tab in re.findall(r"<table.*?</table>", ranking, re.S) if heading in tab)
+    cells = _column_cells(table, heading)
+    assert cells and all(c.endswith("%") for c in cells)
+    # Shares of about one percent keep a digit after the point, not 0,01 or 0,00.
+    assert not any(c in ("0,01", "0,00") for c in cells)
+    assert any(re.fullmatch(r"\d,\d+\xa0%", c) and c != "0,0\xa0%" for c in cells)
+
+
+def test_policy_tables_have_readable_names_and_small_rates(job):
+    import html as markup
+
+    html, t = job[2], Labels("kk")
+    policy = markup.unescape(re.sub(r"<[^>]+>", "\n", _section(html, "policy")))
+    assert re.findall(r"\b[a-z]+_[a-z0-9_]+\b", policy) == []    # no raw policy key
+    for key in ("low_quantile", "min_cell_size", "region_floors", "working_age_mortality"):
+        assert t.column(key) in policy
+    assert t.number(0.004, 3) in policy                           # deaths per worker: 0,004
+    assert t("none") in policy                                    # empty region floors
+
+
+def test_small_rates_keep_their_digits():
+    import pandas as pd
+
+    from forecast.deliverables.report import table_html
+
+    html = table_html(pd.DataFrame({"setting": ["rate"], "value": [0.004]}), Labels("en"))
+    assert ">0.004<" in html
+    shares = table_html(pd.DataFrame({"intensity": [0.0136, 0.0035], "coverage_80": [0.74, 0.9]}),
+                        Labels("en"))
+    assert ">1.4%<" in shares and ">0.35%<" in shares and ">74.0%<" in shares
+
+
+@pytest.mark.parametrize("lang", ["en", "ru", "kk"])
+def test_almaty_region_and_city_read_differently(lang):
+    from forecast.inputs.regions import region_codes
+
+    t = Labels(lang)
+    short = [t.region_short(code) for code in region_codes()]
+    assert len(set(short)) == len(short)
+    assert t.region_short("KZ-19") != t.region_short("KZ-75")
+
+
+def _svg_texts(svg: str) -> list[str]:
+    import html as markup
+
+    return [markup.unescape(re.sub(r"<[^>]+>", "", text)).strip()
+            for text in re.findall(r"<text\b[^>]*>(.*?)</text>", svg, re.S)]
+
+
+def test_chart_labels_are_unique_per_region(job):
+    """On the tile map and the region chart every region has its own label: Almaty Region and
+    the city of Almaty read differently (the report's charts, and English ones drawn here)."""
+    from forecast.deliverables import charts
+    from forecast.deliverables.content import planner_content
+
+    data, result, html = job
+    english = planner_content(data, result, "en", backtest_windows=0)
+    svgs = {("en", "map"): charts.tile_map(english), ("en", "regions"): charts.regions_chart(english)}
+    for name in ("map", "regions"):
+        svgs[("kk", name)] = re.search(rf'id="chart-{name}"[^>]*>(.*?)</figure>', html, re.S).group(1)
+    codes = list(english.by_region["region"])
+    for (lang, name), svg in svgs.items():
+        t = Labels(lang)
+        texts = _svg_texts(svg)
+        joined = " ".join(texts)                     # tile names may wrap onto two lines
+        labels = [t.region_short(code) for code in codes]
+        assert len(set(labels)) == len(labels)
+        for code, label in zip(codes, labels):
+            assert label in joined, (lang, name, code, label)
+        almaty = [x for x in texts if x.startswith(("Almaty", "Алматы"))]
+        assert len(almaty) == 2 and len(set(almaty)) == 2, (lang, name, almaty)

@@ -7,7 +7,6 @@ import pandas as pd
 import pytest
 from openpyxl import load_workbook
 
-from forecast import load_sample, run_quota
 from forecast.deliverables.content import planner_content
 from forecast.deliverables.i18n import Labels
 from forecast.pipeline import QuotaRun
@@ -17,11 +16,8 @@ YEAR = 2027
 
 
 @pytest.fixture(scope="module")
-def job(tmp_path_factory):
-    data = load_sample()
-    out = tmp_path_factory.mktemp("wb") / "quota"
-    result = run_quota(data, YEAR, out=out, lang="ru")
-    return data, result, out
+def job(sample_quota_ru):
+    return sample_quota_ru
 
 
 @pytest.fixture(scope="module")
@@ -111,7 +107,7 @@ def test_policy_and_sources_sheets_record_the_run(job, book):
     t = Labels("ru")
     info = job[1].run_info
     policy = _frame(book[t("sheet.policy")])
-    assert "cap_percent_of_labour_force" in set(policy[t.column("setting")])
+    assert t.column("cap_percent_of_labour_force") in set(policy[t.column("setting")])
     sources = [c for row in book[t("sheet.sources")].iter_rows(values_only=True) for c in row if c]
     for name, digest in info["data"]["sha256"].items():
         assert name in sources and digest in sources
@@ -161,3 +157,71 @@ def test_headline_sheet_adds_up_and_summary_shows_uptake(job, book):
     assert values[t("headline.uptake")] == proposal + values[t("headline.unused")]
     summary = [r[0] for r in book[t("sheet.summary")].iter_rows(values_only=True) if r and r[0]]
     assert t("fig.uptake") in summary and t("fig.unused") in summary
+
+
+def _is_percent(number_format: str) -> bool:
+    return number_format.endswith("%") and "0" in number_format
+
+
+def _header_cells(sheet, heading):
+    """Cells under every header cell reading ``heading`` on a sheet (tables may start low)."""
+    cells = []
+    for row in sheet.iter_rows():
+        for cell in row:
+            if cell.value == heading:
+                for below in sheet.iter_rows(min_row=cell.row + 1, min_col=cell.column,
+                                             max_col=cell.column):
+                    value = below[0].value
+                    if not isinstance(value, (int, float)) or isinstance(value, bool):
+                        break
+                    cells.append(below[0])
+    return cells
+
+
+def test_share_columns_have_percent_formats(book):
+    from forecast.deliverables.formats import SHARE_COLUMNS
+
+    t = Labels("ru")
+    assert {"intensity", "coverage_80", "coverage_95"} <= SHARE_COLUMNS
+    backtest = book[t("sheet.backtest")]
+    for column in ("coverage_80", "coverage_95"):
+        cells = _header_cells(backtest, t.column(column))
+        assert cells and all(_is_percent(c.number_format) for c in cells), column
+        assert all(0 <= c.value <= 1 for c in cells)
+    ranking = [cell for name in ("intensity", "short_cells_intensity") if t.has(f"col.{name}")
+               for cell in _header_cells(book[t("sheet.ranking")], t.column(name))]
+    assert ranking and all(_is_percent(c.number_format) for c in ranking)
+    # Shares of about one percent show their digits (1.36%, not 0.0).
+    assert all(c.number_format == "0.00%" for c in ranking)
+    regions = _header_cells(book[t("sheet.regions")], t.column("intensity"))
+    assert len(regions) >= 20 and all(_is_percent(c.number_format) for c in regions)
+
+
+def test_indicator_values_are_formatted_by_their_unit(book):
+    t = Labels("ru")
+    sheet = book[t("sheet.backtest")]
+    seen = set()
+    for row in sheet.iter_rows():
+        cells = {c.column: c for c in row}
+        for cell in row:
+            if cell.value == t("unit.percent") or cell.value == t("unit.share"):
+                value = cells.get(cell.column - 1)
+                if value is not None and isinstance(value.value, (int, float)):
+                    assert _is_percent(value.number_format), (cell.value, value.number_format)
+                    seen.add(cell.value)
+                    if cell.value == t("unit.percent"):
+                        assert value.value < 0.02   # 0.25 percent is the share 0.0025
+    assert seen == {t("unit.percent"), t("unit.share")}
+
+
+def test_policy_sheet_has_readable_names(book):
+    import re
+
+    t = Labels("ru")
+    rows = list(book[t("sheet.policy")].iter_rows(values_only=True))[1:]
+    names = [r[1] for r in rows]
+    assert not [n for n in names if re.search(r"\b[a-z]+_[a-z0-9_]+\b", str(n))]
+    assert t.column("low_quantile") in names and t.column("min_cell_size") in names
+    values = dict(zip(names, (r[2] for r in rows)))
+    assert values[t.column("region_floors")] == t("none")
+    assert values[t.column("working_age_mortality")] == pytest.approx(0.004)

@@ -163,3 +163,21 @@ def test_real_population_long_table_with_russian_names():
     assert table.loc[table["region"] == "KZ-62", "year"].min() == 2022  # Ulytau
     assert table["region"].nunique() == 21
     assert not table.duplicated(["region", "year", "age_band"]).any()
+
+
+def test_a_constant_year_makes_a_single_year_table_of_non_year_columns(tmp_path):
+    path = tmp_path / "applicants_2021.csv"
+    path.write_text("Регион;Численность\nАлматинская;10 000\nАкмолинская;2 000\n", encoding="utf-8")
+    spec = WideTableSpec(table="applicants", value="applicants", key_constants={"year": 2021})
+    table = read_bns_table(path, spec)
+    assert table.values.tolist() == [["KZ-11", 2021, 2000.0], ["KZ-19", 2021, 10000.0]]
+    assert str(table["year"].dtype) == "int64"
+    # Sex columns of one year: the year is the constant, the header gives the sex.
+    path.write_text("Регион;мужчины;женщины\nАлматинская;10;20\nАкмолинская;2;3\n", encoding="utf-8")
+    spec = WideTableSpec(table="population", value="population", header_keys={"sex": 0},
+                         key_constants={"year": 2021, "age_band": "0+"},
+                         value_maps={"sex": {"мужчины": "male", "женщины": "female"}})
+    table = read_bns_table(path, spec)
+    assert list(table.columns) == ["region", "year", "age_band", "sex", "population"]
+    assert set(table["year"]) == {2021} and len(table) == 4
+    assert table.loc[(table["region"] == "KZ-19") & (table["sex"] == "female"), "population"].item() == 20.0

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 
 import pandas as pd
 import pytest
@@ -11,7 +12,6 @@ import pytest
 from forecast.cli import main
 from forecast.inputs.errors import InputError
 from forecast.inputs.loader import load_data
-from forecast.inputs.real.assemble import write_real_directory
 from forecast.inputs.real.bns_long import (fill_year_gaps, read_bns_long,
                                            remove_shymkent_double_count, year_from_text)
 from forecast.inputs.real.tables import (age_sex_shares, broad_sector_by_region, regional_series,
@@ -124,10 +124,8 @@ def test_a_single_year_table_feeds_the_population_estimate():
 
 
 @pytest.fixture(scope="module")
-def real_dir(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("kz") / "kz"
-    info = write_real_directory(folder)
-    return folder, info
+def real_dir(real_data_dir):
+    return real_data_dir
 
 
 def test_real_directory_validates_and_reproduces_the_published_totals(real_dir):
@@ -160,12 +158,14 @@ def test_real_data_command_refuses_a_folder_it_did_not_write(tmp_path, capsys):
     assert main(["real-data", str(tmp_path), "--force"]) == 2
 
 
-def test_real_data_validate_quota_end_to_end(tmp_path, capsys):
+def test_real_data_validate_quota_end_to_end(real_data_dir, tmp_path, capsys):
+    # The session's real-data folder stands for the first ``real-data DIR``; a copy of it is
+    # replaced with --force, which only an earlier folder of the command allows.
     data, out = tmp_path / "kz", tmp_path / "q"
-    assert main(["real-data", str(data)]) == 0
+    shutil.copytree(real_data_dir[0], data)
+    assert main(["real-data", str(data), "--force"]) == 0
     printed = capsys.readouterr().out
     assert "9,214,184 (published 9,214,184)" in printed and "9,663,991 (published 9,663,991)" in printed
-    assert main(["real-data", str(data), "--force"]) == 0
     assert main(["validate", str(data)]) == 0
     capsys.readouterr()
     assert main(["quota", "--year", "2027", "--data", str(data), "--out", str(out)]) == 0
@@ -188,3 +188,49 @@ def test_real_data_validate_quota_end_to_end(tmp_path, capsys):
     report = (out / "report.html").read_text(encoding="utf-8")
     assert "synthetic-banner" not in report
     assert 'id="provenance-tables"' in report and 'id="provenance-references"' in report
+
+
+def test_the_loader_keeps_status_and_estimation_cv(real_dir):
+    folder, info = real_dir
+    data = load_data(folder)
+    flags = data.flags["employment"]
+    assert {"status", "estimation_cv"} <= set(flags.columns) and len(flags) == len(data["employment"])
+    assert (flags["estimation_cv"] >= 0).all() and flags["estimation_cv"].median() > 0
+    assert "status" not in data["employment"].columns  # the table itself keeps the contract
+    assert set(data.unscored["employment"]["year"]) == {2015}
+    assert set(data.unscored["labour_force"]["year"]) == {2015}
+    assert info["estimation"]["priors"] == 20 and info["estimation"]["cv_median"] > 0
+    assert info["estimation"]["refit_max_abs_deviation"]["region x broad sector"] == 0
+    # Cut at a year, the flags still travel with the tables.
+    assert set(data.as_of(2020).unscored["employment"]["year"]) == {2015}
+
+
+def test_the_demand_backtest_reports_no_score_for_2015_targets(real_dir):
+    from forecast.shortage.backtest import demand_backtest
+    from forecast.shortage.panel import SeriesPanel, build_series_panel
+
+    panel = build_series_panel(load_data(real_dir[0]))
+    ids = [f"demand|KZ-11|A|{skill}" for skill in ("high", "medium", "low")]
+    small = SeriesPanel(panel.tables, panel.series[panel.series["unique_id"].isin(ids)])
+    result = demand_backtest(small, h=1, n_windows=3, level=(80,))
+    assert result.origins == [2022, 2023, 2024] and result.unscored == 0
+    # From origins 2012-2016, 2015 is a target: never scored.
+    result = demand_backtest(SeriesPanel(panel.tables, small.series[small.series["ds"] <= 2017]),
+                             h=1, n_windows=5, level=(80,))
+    forecasts = result.forecasts
+    assert 2015 in set(forecasts["ds"]) and result.unscored == 3
+    assert set(forecasts.loc[~forecasts["scored"], "ds"]) == {2015}
+    assert int(result.metrics["n"].iloc[-1]) == int(forecasts["scored"].sum()) == 12
+
+
+# The unemployment rate (percent) is not a count and feeds nothing; the counts all have the gap.
+@pytest.mark.parametrize("name", ["unemployed_by_region.csv", "employed_by_region.csv",
+                                  "labour_force_by_region.csv"])
+def test_the_2015_gap_of_every_regional_survey_table_is_interpolated(name):
+    raw = read_bns_long(shipped_path(name), unit="persons")
+    assert 2015 not in set(raw["year"])
+    frame = regional_series(name)
+    assert set(frame.loc[frame["interpolated"], "year"]) == {2015}
+    spans = frame.groupby("region")["year"].agg(["min", "max", "count"])
+    assert (spans["count"] == spans["max"] - spans["min"] + 1).all()  # no gap left anywhere
+    assert (spans["min"] < 2015).sum() >= 17

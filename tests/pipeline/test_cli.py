@@ -183,3 +183,88 @@ def test_demand_model_option_reaches_the_run(monkeypatch, tmp_path):
     assert main(["quota", "--year", "2026", "--demand-model", "combined",
                  "--out", str(tmp_path / "q")]) == 130
     assert seen["demand_model"] == "combined"
+
+
+def test_the_back_test_sentence_has_the_numbers_of_the_back_test_table(quota_run):
+    """The plain-words summary near the top of the report reads its numbers from the pooled
+    back-test table the report shows."""
+    import re
+
+    from forecast.deliverables.i18n import Labels
+
+    _, _, out = quota_run
+    t = Labels("ru")
+    page = (out / "report.html").read_text(encoding="utf-8")
+    sentence = re.search(r'<p id="quality">([^<]*)</p>', page).group(1)
+    assert page.index('id="quality"') < page.index('id="outlook"')  # near the top
+    pooled = page.split(f"<h3>{t.column('pooled')}</h3>", 1)[1].split("</table>", 1)[0]
+    headings = re.findall(r"<th[^>]*>([^<]*)</th>", pooled)
+    error = headings.index(t.column("allocation_error"))
+    rows = {}
+    for row in re.findall(r"<tr>(.*?)</tr>", pooled)[1:]:
+        cells = re.findall(r"<td[^>]*>([^<]*)</td>", row)
+        rows[cells[0]] = cells[error]
+    shown = [rows[t(f"rule.{rule}")] for rule in ("recommendation", "status_quo", "zero", "last_year_need")]
+    # The allocation errors, as the table writes them, in the sentence's order.
+    assert re.findall(r"\d+,\d\u00a0%", sentence.rsplit("(", 1)[1])[:4] == shown
+    exact = {row["rule"]: row["allocation_error"]
+             for row in json.loads((out / "run.json").read_text())["quota_backtest"]["pooled"]}
+    percents = [int(p) for p in re.findall(r"на (\d+)\u00a0%", sentence)]
+    expected = [round(100 * abs(exact[ref] - exact["recommendation"]) / exact[ref])
+                for ref in ("status_quo", "zero", "last_year_need")]
+    assert percents == expected
+    cells = [c.value for sheet in load_book(out).worksheets for r in sheet.iter_rows() for c in r]
+    assert sentence.replace("&#x27;", "'") in cells
+
+
+def load_book(out):
+    from openpyxl import load_workbook
+
+    return load_workbook(out / "quota.xlsx", read_only=False)
+
+
+def test_compare_prints_the_scenarios_side_by_side(tmp_path, capsys):
+    from forecast.deliverables.i18n import Labels
+
+    out = tmp_path / "compare"
+    assert main(["quota", "--year", "2027", "--compare", "growth_slowdown", "--out", str(out)]) == 0
+    printed = capsys.readouterr().out
+    t = Labels("en")
+    table = printed.split(t("summary.comparison"), 1)[1]
+    for column in ("scenario", "foreign_need", "ceiling_binding", "quota_change"):
+        assert t.column(column) in table
+    assert "foreign_need" not in table and t("scenario_name.growth_slowdown") in table
+    rows = json.loads((out / "run.json").read_text())["scenarios"]
+    assert {row["scenario"] for row in rows} == {"baseline", "growth_slowdown"}
+    for row in rows:
+        assert f"{row['quota']:,}" in table
+    page = (out / "report.html").read_text(encoding="utf-8")
+    section = page.split('<section id="scenarios">', 1)[1].split("</section>", 1)[0]
+    assert "foreign_need" not in section and "ceiling_binding" not in section
+    assert t.column("ceiling_binding") in section
+
+
+def test_compare_all_prints_every_scenario(monkeypatch, tmp_path, capsys, sample_quota_ru):
+    """``--compare all``: the handler prints the comparison the run returns (the run faked)."""
+    from dataclasses import replace
+
+    import forecast.pipeline
+    from forecast.deliverables.i18n import Labels
+    from forecast.quota.scenarios import SCENARIOS, compare_scenarios
+
+    _, run, _ = sample_quota_ru
+    frame = compare_scenarios({name: run.quota for name in SCENARIOS})
+    seen = {}
+
+    def fake_run(data, year, **options):
+        seen.update(options)
+        return replace(run, scenarios=frame)
+
+    monkeypatch.setattr(forecast.pipeline, "run_quota", fake_run)
+    assert main(["quota", "--year", "2027", "--compare", "all", "--lang", "kk",
+                 "--out", str(tmp_path / "q")]) == 0
+    assert seen["compare"] == ["all"]
+    t = Labels("kk")
+    table = capsys.readouterr().out.split(t("summary.comparison"), 1)[1]
+    assert all(t(f"scenario_name.{name}") in table for name in SCENARIOS)
+    assert t.column("foreign_need") in table and t.column("ceiling_binding") in table

@@ -33,14 +33,14 @@ def test_unreachable_scheduler_is_a_clear_error():
             pass
 
 
-def test_main_job_on_the_cluster_writes_the_same_quota(sample, cluster, tmp_path):
+def test_main_job_on_the_cluster_writes_the_same_quota(sample_quota_run, cluster, tmp_path):
     from forecast import cli
 
-    assert cli.main(["quota", "--year", "2026", "--out", str(tmp_path / "local"), "--quiet"]) == 0
-    assert cli.main(["quota", "--year", "2026", "--out", str(tmp_path / "remote"), "--quiet",
+    # The local run is the session's sample run of the same command.
+    assert cli.main(["quota", "--year", "2027", "--out", str(tmp_path / "remote"), "--quiet",
                      "--scheduler", cluster]) == 0
     for name in ("quota.csv", "quota.xlsx"):
-        assert (tmp_path / "local" / name).read_bytes() == (tmp_path / "remote" / name).read_bytes()
+        assert (sample_quota_run / name).read_bytes() == (tmp_path / "remote" / name).read_bytes()
     import json
 
     run = json.loads((tmp_path / "remote" / "run.json").read_text())

@@ -1,8 +1,10 @@
 """A run killed half-way leaves earlier results intact, and equal inputs give equal files.
 
-Three runs of the main job on the embedded sample, in order:
+Three runs of the main job on the embedded sample, in order (each a fixture of its own, so no
+test waits for more than one run):
 
-1. in this process, into a fresh output folder (the earlier results);
+1. the session's sample run in this process, copied into a fresh output folder (the earlier
+   results);
 2. a real process with ``--force`` on the same folder, killed with SIGKILL while it writes its
    staging folder: the earlier results must be untouched, byte for byte;
 3. a real process with ``--force`` again, after the kill: it must delete the stale staging
@@ -14,6 +16,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -22,7 +25,6 @@ from pathlib import Path
 
 import pytest
 
-from forecast.cli import main
 
 YEAR = "2027"
 FILES = ["quota.csv", "quota.xlsx", "report.html", "run.json"]
@@ -45,12 +47,17 @@ def _stages(out: Path) -> list[Path]:
 
 
 @pytest.fixture(scope="module")
-def runs(tmp_path_factory):
-    """The three runs; returns the output folder and what each step observed."""
+def first(sample_quota_run, tmp_path_factory):
+    """Run 1: the session's sample run, copied so the runs below may replace it."""
     out = tmp_path_factory.mktemp("kill") / f"quota-{YEAR}"
-    assert main(["quota", "--year", YEAR, "--out", str(out), "--quiet"]) == 0
-    first = _snapshot(out)
+    shutil.copytree(sample_quota_run, out)
+    return {"out": out, "files": _snapshot(out)}
 
+
+@pytest.fixture(scope="module")
+def killed(first):
+    """Run 2, killed with SIGKILL while it writes its staging folder."""
+    out = first["out"]
     process = subprocess.Popen(_command(out), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     caught = None
     deadline = time.monotonic() + 180
@@ -69,55 +76,59 @@ def runs(tmp_path_factory):
     killed = {"status": process.returncode, "caught": caught, "after": _snapshot(out),
               "stages": [s.name for s in _stages(out)], "stderr": process.stderr.read()}
     process.stderr.close()
-
-    rerun = subprocess.run(_command(out), capture_output=True, text=True, timeout=300)
-    return {"out": out, "first": first, "killed": killed, "rerun": rerun,
-            "last": _snapshot(out), "stages_after": [s.name for s in _stages(out)]}
+    return killed
 
 
-def test_the_run_was_killed_while_writing(runs):
-    killed = runs["killed"]
+@pytest.fixture(scope="module")
+def rerun(first, killed):
+    """Run 3, after the kill, into the same folder."""
+    out = first["out"]
+    finished = subprocess.run(_command(out), capture_output=True, text=True, timeout=300)
+    return {"process": finished, "last": _snapshot(out), "stages_after": [s.name for s in _stages(out)]}
+
+
+def test_the_run_was_killed_while_writing(killed):
     assert killed["caught"] is not None, "the second run finished before it could be killed"
     assert killed["status"] == -signal.SIGKILL
     assert "quota.csv" in killed["caught"] and "run.json" not in killed["caught"]
 
 
-def test_earlier_results_survive_a_kill_byte_for_byte(runs):
-    assert sorted(runs["first"]) == FILES
-    assert runs["killed"]["after"] == runs["first"]
+def test_earlier_results_survive_a_kill_byte_for_byte(first, killed):
+    assert sorted(first["files"]) == FILES
+    assert killed["after"] == first["files"]
 
 
-def test_a_kill_leaves_only_a_hidden_staging_folder(runs):
+def test_a_kill_leaves_only_a_hidden_staging_folder(killed):
     # SIGKILL cannot be caught, so the staging folder stays; it is hidden and named after the
     # output folder, so it is easy to find and delete, and it is never mistaken for results.
-    stages = runs["killed"]["stages"]
+    stages = killed["stages"]
     assert len(stages) == 1 and stages[0].startswith(f".quota-{YEAR}.")
     assert not stages[0].startswith(f".quota-{YEAR}.old.")
 
 
-def test_the_next_run_succeeds_despite_the_stale_staging_folder(runs):
-    rerun = runs["rerun"]
-    assert rerun.returncode == 0, rerun.stderr
-    assert "Traceback" not in rerun.stderr
-    assert sorted(runs["last"]) == FILES
+def test_the_next_run_succeeds_despite_the_stale_staging_folder(rerun):
+    finished = rerun["process"]
+    assert finished.returncode == 0, finished.stderr
+    assert "Traceback" not in finished.stderr
+    assert sorted(rerun["last"]) == FILES
     # The killed run's staging folder is gone: its process is, and the next run cleans up.
-    assert runs["stages_after"] == []
+    assert rerun["stages_after"] == []
 
 
 @pytest.mark.parametrize("name", ["quota.csv", "quota.xlsx"])
-def test_same_inputs_and_seed_give_byte_identical_files(runs, name):
-    assert runs["last"][name] == runs["first"][name]
+def test_same_inputs_and_seed_give_byte_identical_files(first, rerun, name):
+    assert rerun["last"][name] == first["files"][name]
 
 
-def test_run_json_differs_only_in_time_stamps(runs):
-    first = json.loads(runs["first"]["run.json"])
-    last = json.loads(runs["last"]["run.json"])
-    assert TIME_FIELDS <= set(first)
-    assert first["seed"] == last["seed"] == 0
-    for info in (first, last):
+def test_run_json_differs_only_in_time_stamps(first, rerun):
+    earlier = json.loads(first["files"]["run.json"])
+    last = json.loads(rerun["last"]["run.json"])
+    assert TIME_FIELDS <= set(earlier)
+    assert earlier["seed"] == last["seed"] == 0
+    for info in (earlier, last):
         for name in TIME_FIELDS:
             del info[name]
-    assert first == last
+    assert earlier == last
 
 
 def _dead_pid() -> int:

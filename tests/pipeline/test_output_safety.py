@@ -231,7 +231,7 @@ def _terminate_when(process: subprocess.Popen, out: Path, wait: float) -> bool:
 def test_sigterm_stops_a_real_run_like_ctrl_c(tmp_path, capsys):
     out = tmp_path / "quota-2026"
     earlier = _earlier_output(out)
-    process = subprocess.Popen([sys.executable, "-m", "forecast.cli", "quota", "--year", "2026",
+    process = subprocess.Popen([sys.executable, "-m", "forecast.cli", "quota", "--year", "2026", "--quiet",
                                 "--out", str(out), "--force"], cwd=ROOT,
                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     try:

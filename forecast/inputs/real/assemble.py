@@ -5,8 +5,11 @@ Writes ``employment.csv`` (estimated grid), ``population.csv`` and ``migration.c
 ``real-data.json``: each table's sha256 and provenance, what it was made from, the assumptions
 behind the estimated ones, how closely the grid reproduces every published margin, and which
 optional tables have no public source (and what replaces them in a run). Every file carries a
-``status`` column flagging estimated, interpolated (2015), back-cast and extrapolated values;
-the loader ignores it.
+``status`` column flagging estimated, interpolated (2015), back-cast and extrapolated values,
+which the loader keeps (:mod:`forecast.inputs.real.flags`: interpolated values are never
+scored); ``employment.csv`` also has ``estimation_cv``, each cell's relative spread over
+refits from plausible priors (:mod:`forecast.inputs.real.uncertainty`), summarised in
+``real-data.json["estimation"]``.
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ from forecast.inputs.real.demography import labour_force_table, migration_table,
 from forecast.inputs.real.grid import employment_grid
 from forecast.inputs.real.provenance import MISSING_TABLES, REAL_MARKER
 from forecast.inputs.real.tables import PUBLISHER, quota_history, shipped_path
+from forecast.inputs.real.uncertainty import estimation_spread, refit_grids, spread_summary
 
 __all__ = ["write_real_directory", "summary_lines", "TABLE_NOTES"]
 
@@ -67,8 +71,14 @@ def write_real_directory(folder: str | Path, *, force: bool = False) -> dict:
             raise InputError(f"{target}: the folder is not empty{hint}; expected a new or empty "
                              "folder, or an earlier real-data directory with --force")
     grid = employment_grid()
+    refits = refit_grids()
+    spread = estimation_spread(refits)
+    employment = grid.table.merge(spread, on=["region", "sector", "year", "skill"], how="left")
+    employment["estimation_cv"] = employment["estimation_cv"].fillna(0.0)
+    employment = employment[["region", "sector", "year", "skill", "employed", "estimation_cv",
+                             "status"]]
     first, last = int(grid.table["year"].min()), int(grid.table["year"].max())
-    frames = {"employment": grid.table, "population": population_table(first, last),
+    frames = {"employment": employment, "population": population_table(first, last),
               "migration": migration_table(first, last), "labour_force": labour_force_table(),
               "quota": quota_history()}
     target.mkdir(parents=True, exist_ok=True)
@@ -95,6 +105,7 @@ def write_real_directory(folder: str | Path, *, force: bool = False) -> dict:
                               "worst_year": int(worst.set_index("margin").loc[margin, "year"])}
                      for margin in fit.index},
         "references": published_references(frames),
+        "estimation": spread_summary(spread, grid.table["employed"], refits),
     }
     (target / REAL_MARKER).write_text(json.dumps(info, indent=2, ensure_ascii=False) + "\n",
                                       encoding="utf-8")

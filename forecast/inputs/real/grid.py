@@ -27,6 +27,7 @@ Section S stands for S, T and U (the 2010-2025 table publishes them together).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 import pandas as pd
@@ -38,7 +39,7 @@ from forecast.inputs.regions import NATIONAL, region_table
 from forecast.inputs.sample.generator import SECTOR_TILT, SKILL_MIX
 from forecast.inputs.schema import SKILLS
 
-__all__ = ["GridFit", "employment_grid", "prior_table"]
+__all__ = ["GridFit", "PriorPerturbation", "employment_grid", "prior_table"]
 
 CITY_BONUS = 0.05
 CITIES = ("KZ-71", "KZ-75")
@@ -63,15 +64,49 @@ class GridFit:
     fit: pd.DataFrame
 
 
-def prior_table(regions: list[str], section_share: np.ndarray) -> np.ndarray:
-    """The prior of one year, shape (regions, sections, skills), before any region total."""
-    zone = region_table().set_index("code")["zone"]
+@dataclass(frozen=True)
+class PriorPerturbation:
+    """Multiplicative changes to the documented prior, for one plausible alternative prior.
+
+    Attributes
+    ----------
+    tilt : mapping of str to ndarray
+        Region code -> factor on the regional specialisation of each section (length 19).
+    mix : ndarray
+        (sections, skills) national skill mix within each section, rows summing to 1: the
+        prior's, and the national section x skill margin the grid is fitted to (a documented
+        prior, not a published figure).
+    regional_mix : mapping of str to ndarray
+        Region code -> (sections, skills) factor on that region's skill mix in the prior.
+    """
+
+    tilt: dict
+    mix: np.ndarray
+    regional_mix: dict
+
+
+def national_mix(perturbation: PriorPerturbation | None = None) -> np.ndarray:
+    """The national skill mix by section, (sections, skills)."""
+    if perturbation is not None:
+        return perturbation.mix
+    return np.array([SKILL_MIX[s] for s in SECTIONS], dtype=float)
+
+
+def prior_table(regions: list[str], section_share: np.ndarray,
+                perturbation: PriorPerturbation | None = None) -> np.ndarray:
+    """The prior of one year, shape (regions, sections, skills), before any region total;
+    ``perturbation`` changes it into one of the plausible alternatives
+    (:mod:`forecast.inputs.real.uncertainty`)."""
+    zone = region_table().set_index("code")["zone"].to_dict()
     tilt = np.ones((len(regions), len(SECTIONS)))
     for s, sector in enumerate(SECTIONS):
         for r, code in enumerate(regions):
             factors = SECTOR_TILT.get(sector, {})
             tilt[r, s] = factors.get(code, factors.get(zone.get(code, ""), 1.0))
-    mix = np.array([SKILL_MIX[s] for s in SECTIONS])[None].repeat(len(regions), axis=0)
+    mix = national_mix(perturbation)[None].repeat(len(regions), axis=0)
+    if perturbation is not None:
+        tilt *= np.array([perturbation.tilt[code] for code in regions])
+        mix *= np.array([perturbation.regional_mix[code] for code in regions])
     city = np.isin(regions, CITIES)
     mix[city, :, 0] += CITY_BONUS
     mix[city, :, 2] = np.maximum(mix[city, :, 2] - CITY_BONUS, 0.01)
@@ -79,11 +114,10 @@ def prior_table(regions: list[str], section_share: np.ndarray) -> np.ndarray:
     return section_share[None, :, None] * tilt[:, :, None] * mix
 
 
-def employment_grid() -> GridFit:
-    """Estimate the grid for every year the regional survey covers (2001-2025)."""
-    totals = regional_series("employed_by_region.csv")
-    sections = national_sections().pivot(index="year", columns="sector", values="value")
-    broad = broad_sector_by_region()
+def employment_grid(perturbation: PriorPerturbation | None = None) -> GridFit:
+    """Estimate the grid for every year the regional survey covers (2001-2025), from the
+    documented prior or, with ``perturbation``, from a plausible alternative to it."""
+    totals, sections, broad = _published_margins()
     frames, fits = [], []
     for year in sorted(totals["year"].unique()):
         at = totals[(totals["year"] == year) & (totals["region"] != NATIONAL)]
@@ -94,7 +128,7 @@ def employment_grid() -> GridFit:
             region_total = region_total * section_total.sum() / region_total.sum()
         region_total = _whole(region_total, round(region_total.sum()))
         frame, fit = _fit_year(int(year), list(at["region"]), region_total, section_total,
-                               broad[broad["year"] == year])
+                               broad[broad["year"] == year], perturbation)
         frame["status"] = "estimated;interpolated" if interpolated else "estimated"
         frames.append(frame)
         fits.append(fit)
@@ -107,17 +141,28 @@ def employment_grid() -> GridFit:
                    pd.concat(fits, ignore_index=True))
 
 
+@lru_cache(maxsize=1)
+def _published_margins() -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """The shipped margins, read once per process (the refits of
+    :mod:`forecast.inputs.real.uncertainty` reuse them; callers only read them)."""
+    totals = regional_series("employed_by_region.csv")
+    sections = national_sections().pivot(index="year", columns="sector", values="value")
+    return totals, sections, broad_sector_by_region()
+
+
 def _fit_year(year: int, regions: list[str], region_total: np.ndarray, section_total: np.ndarray,
-              broad: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+              broad: pd.DataFrame, perturbation: PriorPerturbation | None = None
+              ) -> tuple[pd.DataFrame, pd.DataFrame]:
     R, S, K = len(regions), len(SECTIONS), len(SKILLS)
     section_target = section_total * region_total.sum() / section_total.sum()
     r_idx, s_idx, k_idx = np.indices((R, S, K))
-    prior = prior_table(regions, section_target / section_target.sum()) * region_total[:, None, None]
-    national_mix = np.array([SKILL_MIX[s] for s in SECTIONS])
+    prior = (prior_table(regions, section_target / section_target.sum(), perturbation)
+             * region_total[:, None, None])
+    mix = national_mix(perturbation)
     margins = [Margin("region", r_idx, region_total),
                Margin("section", s_idx, section_target),
                Margin("section x skill (prior)", s_idx * K + k_idx,
-                      (section_target[:, None] * national_mix).ravel())]
+                      (section_target[:, None] * mix).ravel())]
     broad_of = np.zeros(S, dtype=int)
     for b, (name, members) in enumerate(BROAD.items()):
         broad_of[[SECTIONS.index(m) for m in members]] = b
@@ -133,7 +178,7 @@ def _fit_year(year: int, regions: list[str], region_total: np.ndarray, section_t
             section_target[at] *= published[:, b].sum() / section_target[at].sum()
         margins[1] = Margin("section", s_idx, section_target)
         margins[2] = Margin("section x skill (prior)", s_idx * K + k_idx,
-                            (section_target[:, None] * national_mix).ravel())
+                            (section_target[:, None] * mix).ravel())
         margins.insert(1, Margin("region x broad sector", groups, published.ravel()))
     result = ipf(prior, margins, tol=1e-6)
     if not result.converged:

@@ -6,7 +6,10 @@
   agriculture 11.5%, mining 9.6%, manufacturing 8.3%);
 - its category mix beside the 2026 quota order (categories 1-4 and seasonal: 726 / 3,402 /
   5,893 / 3,131 / 4,994);
-- its total beside the permits in use (the last year the quota history gives).
+- its total beside the permits in use (the last year the quota history gives);
+- the openings over ten years by sector beside the Ministry's 2025-2035 forecast (about 2.9
+  million workers needed: education 447.7k, trade 251.3k, health 240.4k, manufacturing 231.4k,
+  agriculture 222.1k, construction 216.8k), shown in the report of a run on real data.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from importlib import resources
 import pandas as pd
 
 __all__ = ["EMPLOYED_2024", "LABOUR_FORCE_2024", "FOREIGN_SECTOR_MIX_2023", "ORDER_2026",
+           "MINISTRY_OPENINGS_2025_2035", "MINISTRY_TOTAL_2025_2035", "SOURCE_MINISTRY",
            "reference_rows"]
 
 EMPLOYED_2024 = 9_214_184
@@ -25,6 +29,13 @@ ORDER_2026 = {"1": 726, "2": 3402, "3": 5893, "4": 3131, "seasonal": 4994}
 SOURCE_BNS = "BNS labour-force survey (stat.gov.kz)"
 SOURCE_MIX = "foreign workers by sector, 2023 (kz-public SOURCES.md)"
 SOURCE_ORDER = "2026 quota order (quota_history_kz.csv)"
+# Workers needed in 2025-2035 by OKED section (education P, trade G, health Q, manufacturing C,
+# agriculture A, construction F) and in all, as published; the other sections are not published.
+MINISTRY_OPENINGS_2025_2035 = {"P": 447_700, "G": 251_300, "Q": 240_400, "C": 231_400,
+                               "A": 222_100, "F": 216_800}
+MINISTRY_TOTAL_2025_2035 = 2_900_000  # "about 2.9M"
+SOURCE_MINISTRY = ("the Ministry's 2025-2035 forecast of the workers needed, about 2.9 million "
+                   "(kz-public SOURCES.md)")
 
 
 def _permits_in_use() -> tuple[int, int] | None:

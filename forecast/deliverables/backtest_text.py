@@ -1,0 +1,90 @@
+"""Plain words on a run: how good the quota has been, which scenario it is, why a piece is missing.
+
+:func:`quality_sentence` turns the quota back-test (the pooled table the report and the workbook
+show, ``run.json["quota_backtest"]["pooled"]``) into one sentence: how much closer to the need
+observed afterwards the recommendation came than today's rule and than a quota of zero, and how
+keeping last year's need would have scored. Every number in it is read from, or computed from,
+that table's allocation errors (written as the table writes them, :func:`share_text`), so the
+sentence and the table always agree.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from forecast.deliverables.formats import share_text
+from forecast.deliverables.i18n import Labels
+
+# The references the recommendation is set beside, in the order the sentence names them.
+REFERENCES = ("status_quo", "zero", "last_year_need")
+# Optional pieces whose absence has a known cause and a way to get them.
+ABSENT_HOW = {"scenarios": "absent.scenarios", "quota_backtest": "absent.quota_backtest"}
+
+
+def improvement(recommendation: float, reference: float) -> float | None:
+    """How much smaller the recommendation's allocation error is than a reference's, as a share
+    of the reference's (0.25 = 25% closer to the need; negative: further from it)."""
+    if reference is None or recommendation is None or not reference > 0:
+        return None
+    return (reference - recommendation) / reference
+
+
+def _closer(share: float | None, t: Labels) -> str:
+    if share is None:
+        return "-"
+    key = "quality.closer" if share >= 0 else "quality.further"
+    return t(key, percent=t.percent(abs(share), 0))
+
+
+def quality_sentence(backtest: dict | None, t: Labels) -> str:
+    """The plain-words summary of the quota back-test, or how to get one (``--backtest 3``)."""
+    if not backtest or not backtest.get("pooled"):
+        return t("quality.none")
+    errors = {row["rule"]: row["allocation_error"] for row in backtest["pooled"]}
+    years = sorted({str(row["year"]) for row in backtest.get("by_year", [])})
+    span = years[0] if len(years) == 1 else f"{years[0]}-{years[-1]}"
+    recommendation = errors.get("recommendation")
+    values = {name: errors.get(name) for name in REFERENCES}
+    need = t("quality.need_truth") if backtest.get("basis") == "truth" else t("quality.need_observed")
+    return t("quality.sentence", n=len(years), years=span, need=need,
+             vs_status_quo=_closer(improvement(recommendation, values["status_quo"]), t),
+             vs_zero=_closer(improvement(recommendation, values["zero"]), t),
+             vs_last_year=_closer(improvement(recommendation, values["last_year_need"]), t),
+             recommendation=share_text(recommendation, t),
+             status_quo=share_text(values["status_quo"], t), zero=share_text(values["zero"], t),
+             last_year=share_text(values["last_year_need"], t))
+
+
+def scenario_view(info: dict, t: Labels) -> dict:
+    """The run's scenario: ``name`` (code), ``title`` and ``description`` in the language, and
+    the sentence the documents print (empty for the baseline)."""
+    scenario = info.get("scenario") or {"name": "baseline", "description": ""}
+    name = scenario["name"]
+    title = t(f"scenario_name.{name}") if t.has(f"scenario_name.{name}") else name
+    description = (t(f"scenario_description.{name}") if t.has(f"scenario_description.{name}")
+                   else scenario.get("description", ""))
+    text = "" if name == "baseline" else t("report.scenario", name=title, code=name,
+                                          description=description)
+    return {"name": name, "title": title, "description": description, "text": text}
+
+
+def run_notes(info: dict, pieces: dict[str, Any], t: Labels, net_shortage: float) -> dict:
+    """The notes of :class:`~forecast.deliverables.content.PlannerContent`: the national net
+    shortage at the planning quantile, the scenario, the back-test sentence and, for each
+    optional piece the run lacks, why and how to get it."""
+    scenario = scenario_view(info, t)
+    absent = {name: t(key) for name, key in ABSENT_HOW.items() if pieces.get(name) is None}
+    # A scenario's back-test is that of the rules on the data as they are: say so.
+    backtest_note = (t("quality.scenario_note", name=scenario["title"])
+                     if scenario["name"] != "baseline" and pieces.get("quota_backtest") is not None else "")
+    return {"net_shortage": net_shortage, "scenario": scenario,
+            "quality": quality_sentence(info.get("quota_backtest"), t), "absent": absent,
+            "backtest_note": backtest_note}
+
+
+def document_title(content) -> str:
+    """The title of the report and the workbook, naming the scenario when it is not the baseline."""
+    t = content.labels
+    title = t("report.title", year=content.year)
+    scenario = content.notes.get("scenario") or {}
+    return title if scenario.get("name", "baseline") == "baseline" else f"{title} — {scenario['title']}"

@@ -1,0 +1,114 @@
+"""Plain words on a run: the back-test sentence, the scenario named everywhere, the comparison
+with translated headings, and why a missing piece is missing."""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import replace
+
+import pytest
+
+from forecast.deliverables.backtest_text import improvement, quality_sentence, run_notes
+from forecast.deliverables.comparison import comparison_summary, comparison_view
+from forecast.deliverables.i18n import Labels
+from forecast.quota.scenarios import SCENARIOS, compare_scenarios
+
+POOLED = [{"rule": "recommendation", "allocation_error": 0.828},
+          {"rule": "status_quo", "allocation_error": 1.082},
+          {"rule": "zero", "allocation_error": 1.0},
+          {"rule": "last_year_need", "allocation_error": 0.7}]
+BACKTEST = {"basis": "observed", "pooled": POOLED,
+            "by_year": [{"year": str(y), "rule": "zero"} for y in (2022, 2023, 2024)]}
+
+
+@pytest.mark.parametrize("lang", ["en", "ru", "kk"])
+def test_without_a_back_test_the_sentence_says_how_to_get_one(lang):
+    text = quality_sentence(None, Labels(lang))
+    assert "--backtest 3" in text
+
+
+def test_the_sentence_reads_its_numbers_from_the_table():
+    text = quality_sentence(BACKTEST, Labels("en"))
+    assert "last 3 data years (2022-2024)" in text
+    assert f"{round(100 * (1.082 - 0.828) / 1.082)}% closer to the need observed afterwards than today's rule" in text
+    assert f"{round(100 * (1 - 0.828))}% closer than a quota of zero" in text
+    # Last year's need did better here: the sentence says so instead of claiming "closer".
+    assert f"{round(100 * (0.828 - 0.7) / 0.7)}% further than keeping last year's need" in text
+    # The errors are written as the back-test table writes them (a share, as a percentage).
+    assert "82.8% for the recommendation, 108.2% for today's rule, 100.0% for a quota of zero and 70.0%" in text
+    assert improvement(0.5, 0.0) is None
+
+
+@pytest.mark.parametrize("lang", ["ru", "kk"])
+def test_the_sentence_is_translated(lang):
+    text = quality_sentence(BACKTEST, Labels(lang))
+    assert "82,8" in text and "recommendation" not in text and "{" not in text
+
+
+def test_scenario_comparison_has_readable_translated_headings(sample_quota_ru):
+    _, run, _ = sample_quota_ru
+    other = run.quota.assign(quota=run.quota["quota"] // 2)
+    frame = compare_scenarios({"baseline": run.quota, "emigration_shock": other})
+    for lang in ("en", "ru", "kk"):
+        t = Labels(lang)
+        text = comparison_summary(replace(run, scenarios=frame), lang)
+        assert text.splitlines()[0] == t("summary.comparison")
+        for column in ("scenario", "quota", "foreign_need", "ceiling_binding", "quota_change"):
+            assert t.column(column) in text and t.has(f"col.{column}")
+        assert "foreign_need" not in text and "ceiling_binding" not in text
+        assert t("scenario_name.emigration_shock") in text and t.yes_no(False) in text
+        shown = comparison_view(frame, t)
+        assert list(shown["scenario"]) == [t("scenario_name.baseline"), t("scenario_name.emigration_shock")]
+    assert comparison_summary(run, "en") == ""
+
+
+@pytest.mark.parametrize("lang", ["en", "ru", "kk"])
+def test_every_scenario_has_a_name_and_description(lang):
+    t = Labels(lang)
+    for name in SCENARIOS:
+        assert t.has(f"scenario_name.{name}") and t.has(f"scenario_description.{name}")
+        notes = run_notes({"scenario": {"name": name, "description": "x"}}, {}, t, 0.0)
+        assert (notes["scenario"]["text"] == "") == (name == "baseline")
+        # Without a back-test or a comparison, the documents say how to get them.
+        assert "--backtest 3" in notes["absent"]["quota_backtest"]
+        assert "--compare all" in notes["absent"]["scenarios"]
+
+
+@pytest.fixture(scope="module")
+def scenario_run(tmp_path_factory):
+    """``quota --scenario emigration_shock`` through the command line, once."""
+    import contextlib
+    import io
+
+    from forecast.cli import main
+
+    out = tmp_path_factory.mktemp("scenario") / "quota"
+    printed = io.StringIO()
+    with contextlib.redirect_stdout(printed):
+        assert main(["quota", "--year", "2027", "--scenario", "emigration_shock", "--out", str(out)]) == 0
+    return out, printed.getvalue()
+
+
+def test_a_scenario_run_names_its_scenario_everywhere(scenario_run):
+    from openpyxl import load_workbook
+
+    out, printed = scenario_run
+    t = Labels("en")
+    run = json.loads((out / "run.json").read_text(encoding="utf-8"))
+    assert run["scenario"]["name"] == "emigration_shock" and "emigration" in run["scenario"]["description"]
+    name = t("scenario_name.emigration_shock")
+    page = (out / "report.html").read_text(encoding="utf-8")
+    assert re.search(rf"<title>[^<]*{name}</title>", page) and re.search(rf"<h1>[^<]*{name}</h1>", page)
+    assert 'id="scenario"' in page and "emigration_shock" in page
+    # Nothing is "not computed" without a way to get it.
+    t_absent = [t("absent", what=t(f"piece.{name}")) for name in ("scenarios", "quota_backtest")]
+    for text, piece in zip(t_absent, ("scenarios", "quota_backtest")):
+        assert re.search(rf'{re.escape(text)}</p><p class="absent" id="absent-{piece}">[^<]*--', page), piece
+    assert "--compare all" in page and "--backtest 3" in page
+    book = load_workbook(out / "quota.xlsx", read_only=True)
+    summary = [row[0] for row in book[t("sheet.summary")].iter_rows(values_only=True) if row and row[0]]
+    assert summary[0].endswith(name) and any("emigration_shock" in str(cell) for cell in summary)
+    assert any("--compare all" in str(cell) for cell in summary)
+    assert any("--backtest 3" in str(cell) for cell in summary)
+    assert f"scenario {name}" in printed.splitlines()[1] or f"scenario {name}" in printed
