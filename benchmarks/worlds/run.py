@@ -3,6 +3,7 @@
 Run from the repository root::
 
     python -m benchmarks.worlds.run [--quick] [--worlds flow,stock,shock] [--keep DIR]
+                                    [--demand-model {univariate,panel,combined}]
 
 For each world (:mod:`benchmarks.worlds`) with data ``FIRST..L`` and truth through ``L + 3``:
 
@@ -22,8 +23,12 @@ For each world (:mod:`benchmarks.worlds`) with data ``FIRST..L`` and truth throu
    need`` and distribution error (half the sum of absolute differences of the two sets of
    shares). ``last_year_need`` is the world's need of the year before under the same rule.
 
-``K`` is 3 (``--quick``: 1, with shorter worlds). Writes ``benchmarks/results/worlds.json``
-(``worlds_quick.json`` with ``--quick``).
+``K`` is 3 (``--quick``: 1, with shorter worlds). ``--demand-model M`` is passed to every
+``labor-forecast quota`` command (default: the library's default, ``univariate``); the panel
+weight each run chose (``run.json`` ``models.demand_model``) is recorded with it.
+
+Writes ``benchmarks/results/worlds.json`` (``worlds_quick.json`` with ``--quick``); with a
+demand model other than the default, ``worlds_<model>.json`` (``worlds_<model>_quick.json``).
 """
 
 from __future__ import annotations
@@ -56,6 +61,8 @@ BACKTEST_YEARS = 3
 QUICK_BACKTEST_YEARS = 1
 CEILING_PERCENT = 100.0
 TARGET_REDUCTION = 0.5  # the quota benchmark's target against today's rule
+DEMAND_MODELS = ("univariate", "panel", "combined")  # labor-forecast quota --demand-model
+DEFAULT_DEMAND_MODEL = "univariate"  # the library's default: results keep the plain file names
 
 
 def cli() -> list[str]:
@@ -95,6 +102,25 @@ def uncapped_policy(path: Path, percent: float = CEILING_PERCENT) -> Path:
                      f"percent_of_labour_force = {percent}", match.group(1))
     path.write_text(text[:match.start(1)] + section + text[match.end(1):], encoding="utf-8")
     return path
+
+
+def demand_model_args(demand_model: str | None) -> list[str]:
+    """The ``--demand-model`` arguments of a ``labor-forecast quota`` command."""
+    return ["--demand-model", demand_model] if demand_model else []
+
+
+def demand_model_used(run_info: dict) -> dict | None:
+    """The demand model a run used, as its ``run.json`` records it (name, panel weight)."""
+    used = run_info.get("models", {}).get("demand_model")
+    if not used:
+        return None
+    return {key: used[key] for key in ("name", "panel_weight") if key in used}
+
+
+def results_path(quick: bool, demand_model: str) -> Path:
+    """``worlds[_<model>][_quick].json``: the default model keeps the plain name."""
+    stem = "worlds" if demand_model == DEFAULT_DEMAND_MODEL else f"worlds_{demand_model}"
+    return RESULTS_DIR / (f"{stem}_quick.json" if quick else f"{stem}.json")
 
 
 def world_need_lines(need: pd.DataFrame, year: int, policy: dict) -> pd.Series:
@@ -139,14 +165,14 @@ def pooled(rows: list[dict]) -> dict:
 
 
 def score_world(name: str, root: Path, *, seed: int, first_year: int, last_year: int, k: int,
-                policy_file: Path) -> dict:
+                policy_file: Path, demand_model: str = DEFAULT_DEMAND_MODEL) -> dict:
     policy = tomllib.loads(policy_file.read_text(encoding="utf-8"))
     started = time.perf_counter()
     world = WORLDS[name](root / "world", seed=seed, last_year=last_year, first_year=first_year)
     record: dict = {"world": name, "description": world.description, "seed": seed,
                     "data_years": [first_year, last_year],
                     "truth_years": [last_year + 1, world.truth_last_year],
-                    "parameters": world.parameters}
+                    "parameters": world.parameters, "demand_model": demand_model}
     rc, out, err, _ = run_cli(["validate", str(world.directory)])
     record["validate"] = {"exit": rc, "message": (out or err).strip()[:500]}
     if rc != 0:
@@ -157,7 +183,8 @@ def score_world(name: str, root: Path, *, seed: int, first_year: int, last_year:
     full = world.write_data(root / "full", through=year_end)
     bt_out = root / "backtest"
     args = ["quota", "--year", str(year_end + 1), "--data", str(full), "--backtest", str(k),
-            "--policy", str(policy_file), "--out", str(bt_out), "--quiet"]
+            "--policy", str(policy_file), "--out", str(bt_out), "--quiet",
+            *demand_model_args(demand_model)]
     rc, out, err, seconds = run_cli(args)
     record["backtest_command"] = "labor-forecast " + " ".join(
         a if not a.startswith(str(root)) else a.replace(str(root), "$WORLD") for a in args)
@@ -172,7 +199,8 @@ def score_world(name: str, root: Path, *, seed: int, first_year: int, last_year:
         "basis": backtest.get("basis"), "origins": backtest.get("origins"),
         "pooled": backtest.get("pooled"), "by_year": backtest.get("by_year"),
         "keys_reported": sorted({key for row in backtest.get("pooled", []) for key in row}),
-        "cap_binding_in_main_run": info.get("totals", {}).get("cap_binding")}
+        "cap_binding_in_main_run": info.get("totals", {}).get("cap_binding"),
+        "demand_model_in_main_run": demand_model_used(info)}
     errors = {row["rule"]: row.get("allocation_error") for row in backtest.get("pooled", [])}
     if errors.get("recommendation") is not None and errors.get("status_quo"):
         record["library_backtest"]["allocation_error_reduction_vs_status_quo"] = round(
@@ -188,7 +216,7 @@ def score_world(name: str, root: Path, *, seed: int, first_year: int, last_year:
                 else world.write_data(root / f"data-{year - 1}", through=year - 1))
         out_dir = root / f"quota-{year}"
         args = ["quota", "--year", str(year), "--data", str(data), "--policy", str(policy_file),
-                "--out", str(out_dir), "--quiet"]
+                "--out", str(out_dir), "--quiet", *demand_model_args(demand_model)]
         rc, out, err, seconds = run_cli(args)
         run = {"year": year, "data_through": year - 1, "exit": rc, "seconds": round(seconds, 1)}
         runs.append(run)
@@ -198,6 +226,7 @@ def score_world(name: str, root: Path, *, seed: int, first_year: int, last_year:
         quota = pd.read_csv(out_dir / "quota.csv", dtype={"category": str})
         run_info = json.loads((out_dir / "run.json").read_text(encoding="utf-8"))
         run["cap_binding"] = run_info["totals"]["cap_binding"]
+        run["demand_model"] = demand_model_used(run_info)
         run["quota_total"] = int(quota["quota"].sum())
         by_cell = quota.groupby(["region", "sector"])
         need = world_need_lines(world.need, year, policy)
@@ -218,7 +247,8 @@ def score_world(name: str, root: Path, *, seed: int, first_year: int, last_year:
 
 
 def print_world(record: dict) -> None:
-    print(f"\n== {record['world']} world: {record['description']}")
+    print(f"\n== {record['world']} world ({record.get('demand_model')} demand model): "
+          f"{record['description']}")
     if "error" in record:
         print(f"   ERROR: {record['error']}")
         if "library_backtest" not in record:
@@ -249,6 +279,10 @@ def main(argv: list[str] | None = None) -> dict:
     parser.add_argument("--worlds", default=",".join(WORLDS), help="comma-separated world names")
     parser.add_argument("--seed", type=int, default=SEED)
     parser.add_argument("--keep", type=Path, help="keep the written worlds and outputs here")
+    parser.add_argument("--demand-model", choices=DEMAND_MODELS, default=DEFAULT_DEMAND_MODEL,
+                        help="passed to every labor-forecast quota command (default "
+                             f"{DEFAULT_DEMAND_MODEL}); other than the default, results go to "
+                             "worlds_<model>.json")
     args = parser.parse_args(argv)
     names = [n.strip() for n in args.worlds.split(",") if n.strip()]
     unknown = [n for n in names if n not in WORLDS]
@@ -267,14 +301,18 @@ def main(argv: list[str] | None = None) -> dict:
                 shutil.rmtree(root)
             root.mkdir(parents=True)
             record = score_world(name, root, seed=args.seed, first_year=first_year,
-                                 last_year=LAST_YEAR, k=k, policy_file=policy_file)
+                                 last_year=LAST_YEAR, k=k, policy_file=policy_file,
+                                 demand_model=args.demand_model)
             records.append(record)
             print_world(record)
     payload = {
         "benchmark": "worlds",
         "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-        "command": "python -m benchmarks.worlds.run" + (" --quick" if args.quick else ""),
+        "command": "python -m benchmarks.worlds.run" + (" --quick" if args.quick else "")
+                   + (f" --demand-model {args.demand_model}"
+                      if args.demand_model != DEFAULT_DEMAND_MODEL else ""),
         "quick": args.quick, "seed": args.seed, "backtest_years": k,
+        "demand_model": args.demand_model,
         "policy": f"{default_policy_file().name} with [ceiling] percent_of_labour_force = "
                   f"{CEILING_PERCENT} (no ceiling binds)",
         "definition": {
@@ -292,7 +330,7 @@ def main(argv: list[str] | None = None) -> dict:
         "seconds": round(time.perf_counter() - started, 1),
         "machine": machine_info(), "versions": versions(),
     }
-    path = RESULTS_DIR / ("worlds_quick.json" if args.quick else "worlds.json")
+    path = results_path(args.quick, args.demand_model)
     save_json(path, payload)
     print(f"\n{payload['seconds']:.0f} s; wrote {path}")
     return payload

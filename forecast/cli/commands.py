@@ -142,8 +142,10 @@ def _forecast_run(args: argparse.Namespace, console, out: Path) -> int:
 
 
 def _backtest(args: argparse.Namespace) -> int:
-    if args.h < 1 or args.windows < 1:
-        raise InputError("--h and --windows must be at least 1")
+    from forecast.pipeline.backtest_job import check_backtest_window
+
+    # The same check as the library's, made before the output folder is looked at.
+    check_backtest_window(args.h, args.windows)
     console = _console(args)
     out = args.out or Path("backtest")
     _refuse_existing(out, args.force, (args.data,))

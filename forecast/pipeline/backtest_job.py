@@ -25,6 +25,12 @@ class BacktestRun:
     out: Path | None
 
 
+def check_backtest_window(h: int, windows: int) -> None:
+    """Refuse a horizon or a number of origins below 1 (:class:`InputError`), before any work."""
+    if isinstance(h, bool) or isinstance(windows, bool) or h < 1 or windows < 1:
+        raise InputError("--h and --windows must be at least 1")
+
+
 def run_backtest(data: Dataset, *, h: int = 3, windows: int = 5, out: str | Path | None = None,
                  force: bool = False, lang: str = "en",
                  progress: ProgressLike = None) -> BacktestRun:
@@ -39,8 +45,7 @@ def run_backtest(data: Dataset, *, h: int = 3, windows: int = 5, out: str | Path
     InputError
         If ``h`` or ``windows`` is below 1, or the data are too short for them.
     """
-    if isinstance(h, bool) or isinstance(windows, bool) or h < 1 or windows < 1:
-        raise InputError("--h and --windows must be at least 1")
+    check_backtest_window(h, windows)
     progress = as_progress(progress)
     started = time.perf_counter()
     with progress.stage("panel: series by region x sector x skill"):

@@ -15,6 +15,10 @@ migration, hires from the unemployed). Read in this order:
 - :mod:`~forecast.shortage.forecast`: :func:`forecast_shortage` forecasts every series with
   :class:`models.AutoForecaster` (features from the ``features`` package), reconciles demand,
   computes the balance and calibrates its quantiles on back-test errors;
+- :mod:`~forecast.shortage.demand_growth`: the panel model of demand growth across all cells,
+  and its mix with the univariate growth; :mod:`~forecast.shortage.unfilled`: the unfilled
+  demand carried from the origin; :mod:`~forecast.shortage.anchoring`: the forecast balance
+  mixed with the balance last observed, in the share the back-test chooses;
 - :mod:`~forecast.shortage.definitions`: the constants, :class:`Assumptions` (conversion rates)
   and :class:`ShortageForecast`;
 - :mod:`~forecast.shortage.conditions`: current conditions and a next-year tier classifier;

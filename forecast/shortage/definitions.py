@@ -64,6 +64,11 @@ class Assumptions:
         Cells with less demand than this at the origin are too small for a reliable forecast of
         their own: their shortage and drivers are their parent's (the sector x skill nationally)
         per worker, times their demand.
+    mix_observed_balance : bool
+        Mix the forecast balance with the balance observed in the last data year, in the share
+        the calibration origins' back-test chooses (:mod:`forecast.shortage.anchoring`). On by
+        default: chosen share 1 (the forecast alone) at most origins of the sample, 0.25 in
+        the worlds where need persists (``benchmarks/results/anchoring.json``).
     """
 
     retirement_exit: float = 0.8
@@ -80,6 +85,7 @@ class Assumptions:
     min_cell_size: float = 300.0
     carry_unfilled: bool = True
     frictional_quantile: float = 0.25
+    mix_observed_balance: bool = True
 
     def __post_init__(self) -> None:
         for name, value in asdict(self).items():

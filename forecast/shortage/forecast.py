@@ -21,6 +21,7 @@ from scipy import stats
 from forecast.inputs.errors import InputError
 from forecast.inputs.loader import Dataset
 from forecast.inputs.real.flags import estimation_cv, unscored_ids
+from forecast.shortage.anchoring import aligned_observed, anchor_weight, mix_with_observed
 from forecast.shortage.balance import balance, observed_balance
 from forecast.shortage.definitions import (DEFAULT_DEMAND_MODEL, DEMAND_MODELS, DRIVERS, MAX_HORIZON, MIN_HISTORY,
                                            QUANTILES, RECONCILIATION_METHODS, TOTAL_LABELS,
@@ -246,17 +247,27 @@ def forecast_shortage(data: Dataset, year: int, *, assumptions: Assumptions | No
 
     scale = demand_scale(panel.series, origin)
     unscored = set(unscored_ids(tables))
+    # Each calibration origin's forecast balance (a calibration origin too short for the panel
+    # model is scored on univariate growth) and the balance observed in its target year.
+    checks = [(parts, _balance_of(parts, assumptions, weight if parts.panel_expansion is not None else 0.0),
+               observed_balance(panel, parts.year, assumptions)) for parts in past_parts]
+    share = 1.0
+    if assumptions.mix_observed_balance and checks:
+        at_origins = [aligned_observed(predicted, observed_balance(panel, parts.origin, assumptions))
+                      for parts, predicted, _ in checks]
+        share = anchor_weight([predicted["shortage"].to_numpy() for _, predicted, _ in checks],
+                              [seen["shortage"].to_numpy() for seen in at_origins],
+                              [aligned_observed(predicted, observed)["shortage"].to_numpy()
+                               for _, predicted, observed in checks])
+        checks = [(parts, mix_with_observed(predicted, seen, share), observed)
+                  for (parts, predicted, observed), seen in zip(checks, at_origins)]
+        table = mix_with_observed(table, aligned_observed(table, observed_balance(panel, origin, assumptions)),
+                                  share)
     errors = []
-    for parts in past_parts:
-        # A calibration origin too short for the panel model is scored on univariate growth.
-        predicted = _balance_of(parts, assumptions, weight if parts.panel_expansion is not None else 0.0)
-        observed = observed_balance(panel, parts.year, assumptions)
+    for parts, predicted, observed in checks:
         # Matched by cell, not by position: a cell that entered the data after ``parts.origin``
         # has an observed balance but no forecast, and is left out of the errors.
-        keys = ["region", "sector", "skill"]
-        matched = observed.set_index(keys)["shortage"].reindex(
-            pd.MultiIndex.from_frame(predicted[keys]))
-        error = matched.to_numpy() - predicted["shortage"].to_numpy()
+        error = aligned_observed(predicted, observed)["shortage"].to_numpy() - predicted["shortage"].to_numpy()
         ids = "demand|" + predicted["region"] + "|" + predicted["sector"] + "|" + predicted["skill"]
         # Expansion is demand of the year less the year before: interpolated in either, the
         # observed balance is no observation and is not scored.
@@ -289,6 +300,8 @@ def forecast_shortage(data: Dataset, year: int, *, assumptions: Assumptions | No
         frame = tables["applicants"]
         applicants = frame.loc[(frame["year"] == origin) & (frame["region"] != "KZ"), "applicants"].sum()
     how_demand = {"name": demand_model, "panel_weight": weight}
+    if assumptions.mix_observed_balance:
+        how_demand["balance_forecast_share"] = share
     if demand_model != "univariate":
         how_demand["features"] = feature_columns(design)
         how_demand["estimator"] = "sklearn.ensemble.HistGradientBoostingRegressor"

@@ -28,6 +28,7 @@ from forecast import load_data
 from forecast.cli import main
 from forecast.inputs.errors import DataValidationError
 from forecast.inputs.sample import sample_directory
+from sample_cuts import read_table, write_sample_cut, write_table
 
 KEPT_REGIONS = {"KZ-71", "KZ-75", "KZ-61", "KZ-79", "KZ"}
 YEAR = "2025"
@@ -35,24 +36,12 @@ YEAR = "2025"
 
 @pytest.fixture(scope="module")
 def base_dir(tmp_path_factory) -> Path:
-    folder = tmp_path_factory.mktemp("base")
-    for file in sorted(sample_directory().glob("*.csv")):
-        frame = pd.read_csv(file, dtype=str, keep_default_na=False)
-        frame[frame["region"].isin(KEPT_REGIONS)].to_csv(folder / file.name, index=False)
-    return folder
-
-
-def _read(folder: Path, table: str) -> pd.DataFrame:
-    return pd.read_csv(folder / f"{table}.csv", dtype=str, keep_default_na=False)
-
-
-def _write(folder: Path, table: str, frame: pd.DataFrame) -> None:
-    frame.to_csv(folder / f"{table}.csv", index=False)
+    return write_sample_cut(tmp_path_factory.mktemp("base"), KEPT_REGIONS)
 
 
 def _frame(table: str, change: Callable[[pd.DataFrame], pd.DataFrame]) -> Callable[[Path], None]:
     def mutate(folder: Path) -> None:
-        _write(folder, table, change(_read(folder, table)))
+        write_table(folder, table, change(read_table(folder, table)))
     return mutate
 
 
@@ -66,7 +55,7 @@ def _header(table: str, old: str, new: str) -> Callable[[Path], None]:
 
 def _duplicate_column(table: str, column: str, spaced: bool) -> Callable[[Path], None]:
     def mutate(folder: Path) -> None:
-        frame = _read(folder, table)
+        frame = read_table(folder, table)
         body = frame.to_csv(index=False, header=False)
         header = ",".join(frame.columns) + ("," + (" " if spaced else "") + column)
         values = frame[column].map(lambda v: str(int(float(v)) * 2) if v else v)
@@ -86,17 +75,17 @@ def _rename_band(old: str, new: str) -> Callable[[Path], None]:
 
 def _split_open_band(folder: Path) -> None:
     # 70+ becomes 70-89 and 90+: the open band starts where the demography stops counting ages.
-    frame = _read(folder, "population")
+    frame = read_table(folder, "population")
     old = frame[frame["age_band"] == "70+"]
     frame = pd.concat([frame[frame["age_band"] != "70+"], old.assign(age_band="70-89"),
                        old.assign(age_band="90+", population="10")], ignore_index=True)
-    _write(folder, "population", frame)
+    write_table(folder, "population", frame)
 
 
 def _overlapping_band(folder: Path) -> None:
-    frame = _read(folder, "population")
+    frame = read_table(folder, "population")
     extra = frame[frame["age_band"] == "20-24"].assign(age_band="22-26")
-    _write(folder, "population", pd.concat([frame, extra], ignore_index=True))
+    write_table(folder, "population", pd.concat([frame, extra], ignore_index=True))
 
 
 def _shymkent_in_2017_only(table: str) -> Callable[[Path], None]:
@@ -183,31 +172,31 @@ def test_quota_refuses_the_same_with_exit_2_and_writes_nothing(case, base_dir, t
 
 def _national_off(folder: Path) -> None:
     # National employment rows for 2020 and 2021, 3% above the sum of the regions.
-    frame = _read(folder, "employment")
+    frame = read_table(folder, "employment")
     regional = frame[frame["year"].isin(["2020", "2021"])].copy()
     regional["employed"] = regional["employed"].astype(float)
     national = regional.groupby(["sector", "year", "skill"], as_index=False)["employed"].sum()
     national["employed"] = (national["employed"] * 1.03).round().astype(int).astype(str)
     national.insert(0, "region", "KZ")
-    _write(folder, "employment", pd.concat([frame, national[frame.columns]], ignore_index=True))
+    write_table(folder, "employment", pd.concat([frame, national[frame.columns]], ignore_index=True))
 
 
 def _national_close(folder: Path) -> None:
-    frame = _read(folder, "employment")
+    frame = read_table(folder, "employment")
     regional = frame[frame["year"] == "2020"].copy()
     regional["employed"] = regional["employed"].astype(float)
     national = regional.groupby(["sector", "year", "skill"], as_index=False)["employed"].sum()
     national["employed"] = (national["employed"] * 1.001).round().astype(int).astype(str)
     national.insert(0, "region", "KZ")
-    _write(folder, "employment", pd.concat([frame, national[frame.columns]], ignore_index=True))
+    write_table(folder, "employment", pd.concat([frame, national[frame.columns]], ignore_index=True))
 
 
 def _vacancies_without_employment(folder: Path) -> None:
-    frame = _read(folder, "employment")
-    _write(folder, "employment", frame[frame["sector"] != "R"])
+    frame = read_table(folder, "employment")
+    write_table(folder, "employment", frame[frame["sector"] != "R"])
     for table in ("wages", "graduates", "permits"):  # keep the other tables consistent
-        other = _read(folder, table)
-        _write(folder, table, other[other["sector"] != "R"])
+        other = read_table(folder, table)
+        write_table(folder, table, other[other["sector"] != "R"])
 
 
 WARNED = {

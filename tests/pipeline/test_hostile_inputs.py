@@ -24,7 +24,7 @@ import pandas as pd
 import pytest
 
 from forecast.cli import main
-from forecast.inputs.sample import sample_directory
+from sample_cuts import read_table, write_sample_cut, write_table
 from forecast.inputs.schema import TABLES
 
 # Two full regions, one region that exists only since the 2022 split, and the national rows
@@ -36,26 +36,14 @@ EMPLOYMENT_HEADER = "region,sector,year,skill,employed\n"
 @pytest.fixture(scope="module")
 def base_dir(tmp_path_factory) -> Path:
     """The embedded sample, cut to :data:`KEPT_REGIONS`, as a data directory of CSV files."""
-    folder = tmp_path_factory.mktemp("base")
-    for file in sorted(sample_directory().glob("*.csv")):
-        frame = pd.read_csv(file, dtype=str, keep_default_na=False)
-        frame[frame["region"].isin(KEPT_REGIONS)].to_csv(folder / file.name, index=False)
-    return folder
-
-
-def _read(folder: Path, table: str) -> pd.DataFrame:
-    return pd.read_csv(folder / f"{table}.csv", dtype=str, keep_default_na=False)
-
-
-def _write(folder: Path, table: str, frame: pd.DataFrame) -> None:
-    frame.to_csv(folder / f"{table}.csv", index=False)
+    return write_sample_cut(tmp_path_factory.mktemp("base"), KEPT_REGIONS)
 
 
 def _set_cell(table: str, column: str, index: int, value: str) -> Callable[[Path], None]:
     def mutate(folder: Path) -> None:
-        frame = _read(folder, table)
+        frame = read_table(folder, table)
         frame.loc[index, column] = value
-        _write(folder, table, frame)
+        write_table(folder, table, frame)
     return mutate
 
 
@@ -86,12 +74,12 @@ def _remove(table: str) -> Callable[[Path], None]:
 
 
 def _drop_column(column: str) -> Callable[[Path], None]:
-    return lambda folder: _write(folder, "employment", _read(folder, "employment").drop(columns=column))
+    return lambda folder: write_table(folder, "employment", read_table(folder, "employment").drop(columns=column))
 
 
 def _rename_column(old: str, new: str) -> Callable[[Path], None]:
-    return lambda folder: _write(folder, "employment",
-                                 _read(folder, "employment").rename(columns={old: new}))
+    return lambda folder: write_table(folder, "employment",
+                                 read_table(folder, "employment").rename(columns={old: new}))
 
 
 def _raw(name: str, content: bytes, remove_csv: bool = True) -> Callable[[Path], None]:
@@ -103,32 +91,32 @@ def _raw(name: str, content: bytes, remove_csv: bool = True) -> Callable[[Path],
 
 
 def _duplicate_row(folder: Path) -> None:
-    frame = _read(folder, "employment")
-    _write(folder, "employment", pd.concat([frame, frame.iloc[[3]]], ignore_index=True))
+    frame = read_table(folder, "employment")
+    write_table(folder, "employment", pd.concat([frame, frame.iloc[[3]]], ignore_index=True))
 
 
 def _duplicate_through_alias(folder: Path) -> None:
-    frame = _read(folder, "employment")
+    frame = read_table(folder, "employment")
     twin = frame[frame["region"] == "KZ-71"].iloc[[0]].assign(region="Astana")
-    _write(folder, "employment", pd.concat([frame, twin], ignore_index=True))
+    write_table(folder, "employment", pd.concat([frame, twin], ignore_index=True))
 
 
 def _year_gap(folder: Path) -> None:
-    frame = _read(folder, "employment")
+    frame = read_table(folder, "employment")
     hole = ((frame["region"] == "KZ-75") & (frame["sector"] == "F") & (frame["skill"] == "high")
             & (frame["year"] == "2010"))
     assert hole.sum() == 1
-    _write(folder, "employment", frame[~hole])
+    write_table(folder, "employment", frame[~hole])
 
 
 def _population_without_region(folder: Path) -> None:
-    frame = _read(folder, "population")
-    _write(folder, "population", frame[frame["region"] != "KZ-75"])
+    frame = read_table(folder, "population")
+    write_table(folder, "population", frame[frame["region"] != "KZ-75"])
 
 
 def _xlsx_bytes(folder: Path) -> bytes:
     target = folder / "employment.xlsx"
-    _read(folder, "employment").head(200).to_excel(target, index=False)
+    read_table(folder, "employment").head(200).to_excel(target, index=False)
     content = target.read_bytes()
     target.unlink()
     return content
@@ -149,17 +137,17 @@ def _xlsx_with_junk_inside(folder: Path) -> None:
 
 
 def _cp1251(folder: Path) -> None:
-    frame = _read(folder, "employment")
+    frame = read_table(folder, "employment")
     frame.loc[frame["region"] == "KZ-75", "region"] = "г. Алматы"
     (folder / "employment.csv").write_bytes(frame.to_csv(index=False).encode("cp1251"))
 
 
 def _semicolons(folder: Path) -> None:
-    _read(folder, "employment").to_csv(folder / "employment.csv", index=False, sep=";")
+    read_table(folder, "employment").to_csv(folder / "employment.csv", index=False, sep=";")
 
 
 def _two_files(folder: Path) -> None:
-    _read(folder, "employment").to_parquet(folder / "employment.parquet", index=False)
+    read_table(folder, "employment").to_parquet(folder / "employment.parquet", index=False)
 
 
 def _policy(text: str, name: str = "policy.toml") -> Callable[[Path], None]:

@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from forecast.quota.allocation import GroupKind, allocate
 from forecast.quota.policy import Policy
 from forecast.quota import recommend_quota
-from forecast.shortage import DRIVERS, QUANTILES, Assumptions, ShortageForecast, classify_tiers
+from synthetic_forecasts import synthetic_forecast
 
 SETTINGS = settings(max_examples=40, deadline=None)
 
@@ -66,25 +66,6 @@ def test_more_need_never_gives_a_line_less(problem, data):
     assert after.exact[line] >= before.exact[line] - 1e-6
     assert after.quota[line] >= before.quota[line] - 1
     assert after.exact.sum() >= before.exact.sum() - 1e-6
-
-
-def synthetic_forecast(shortages: np.ndarray, labour_force: float) -> ShortageForecast:
-    """Two regions x three sectors x three skills with the given central shortages."""
-    index = pd.MultiIndex.from_product([["KZ-75", "KZ-71"], ["F", "O", "Q"], ["high", "low", "medium"]],
-                                       names=["region", "sector", "skill"])
-    table = index.to_frame(index=False)
-    table["year"] = 2025
-    table["demand"] = 5000.0
-    for driver in DRIVERS:
-        table[driver] = 0.0
-    table["expansion"] = np.clip(shortages, 0, None)
-    table["graduates"] = np.clip(-shortages, 0, None)
-    table["openings"], table["seekers"] = table["expansion"], table["graduates"]
-    table["shortage"] = shortages
-    for q in QUANTILES:
-        table[f"shortage_p{round(q * 100):02d}"] = shortages + (q - 0.5) * 400
-    table["tier"] = classify_tiers(table["shortage"], table["demand"], Assumptions())
-    return ShortageForecast(table, 2024, 2025, labour_force, {}, pd.DataFrame(), Assumptions())
 
 
 shortage_values = st.lists(st.floats(-500, 1500), min_size=18, max_size=18).map(np.array)

@@ -1,0 +1,109 @@
+"""Whether to mix the forecast balance with the balance last observed: the quota back-test both ways.
+
+Run from the repository root::
+
+    python -m benchmarks.quota.anchoring [--quick]
+
+The option (:attr:`forecast.shortage.Assumptions.mix_observed_balance`,
+:mod:`forecast.shortage.anchoring`) chooses at each run, on its own calibration origins, the
+forecast's share in a mix with the balance observed in the last data year. This benchmark runs
+the quota back-test (:func:`forecast.quota.backtest.backtest_quota`, one year ahead) with the
+option off and on:
+
+- on the sample, origins 2016-2022, scored against its true need (the shipped policy);
+- on the three worlds of :mod:`benchmarks.worlds`, built independently of the sample, origins
+  ``L+1..L+3`` of data through ``L+3``, scored against the need observed afterwards in their
+  tables (the library's own back-test), under the shipped policy with no binding ceiling.
+
+It records allocation error, distribution error and rank correlation of need and quota
+intensity of the recommendation, last year's need beside it, and the forecast's share each run
+chose. Writes ``benchmarks/results/anchoring[_quick].json``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import tempfile
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+
+import forecast
+from benchmarks._process import RESULTS_DIR, save_json
+from benchmarks.models._common import machine_info, versions
+from benchmarks.worlds import WORLDS
+import forecast.quota.backtest as quota_backtest
+from benchmarks.worlds.run import FIRST_YEAR, LAST_YEAR, QUICK_FIRST_YEAR, SEED, uncapped_policy
+from forecast.quota.policy import Policy, load_policy
+from forecast.shortage.definitions import Assumptions
+
+SAMPLE_ORIGINS = [2016, 2017, 2018, 2019, 2020, 2021, 2022]
+QUICK_SAMPLE_ORIGINS = [2018, 2022]
+WORLD_YEARS = 3
+MEASURES = ("allocation_error", "mean_distribution_error", "mean_rank_correlation")
+
+
+def _backtest(data, truth, origins, policy, mix: bool) -> dict:
+    """The back-test with the option set, and the forecast's share each origin's run chose."""
+    shares = []
+    forecast_shortage = quota_backtest.forecast_shortage
+
+    def recorded(*args, **kwargs):
+        kwargs["assumptions"] = Assumptions(mix_observed_balance=mix)
+        result = forecast_shortage(*args, **kwargs)
+        shares.append(result.demand_model.get("balance_forecast_share", 1.0))
+        return result
+
+    quota_backtest.forecast_shortage = recorded
+    started = time.perf_counter()
+    try:
+        result = quota_backtest.backtest_quota(data, truth, origins, policy=policy, with_hindsight=False)
+    finally:
+        quota_backtest.forecast_shortage = forecast_shortage
+    summary = result.summary.set_index("rule")
+    row = {"mix_observed_balance": mix, "forecast_shares": shares,
+           "seconds": round(time.perf_counter() - started, 1)}
+    for rule in ("recommendation", "last_year_need", "status_quo"):
+        row[rule] = {m: round(float(summary.loc[rule, m]), 4) for m in MEASURES}
+    return row
+
+
+def main(argv: list[str] | None = None) -> dict:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--quick", action="store_true", help="fewer origins, shorter worlds")
+    args = parser.parse_args(argv)
+    cases = []
+    data, truth = forecast.load_sample(), forecast.load_truth()
+    origins = QUICK_SAMPLE_ORIGINS if args.quick else SAMPLE_ORIGINS
+    for mix in (False, True):
+        cases.append({"case": "sample", "origins": origins, **_backtest(data, truth, origins, Policy(), mix)})
+    with tempfile.TemporaryDirectory(prefix="anchoring-") as tmp:
+        policy_file = uncapped_policy(Path(tmp) / "policy_uncapped.toml")
+        policy = load_policy(policy_file)
+        first = QUICK_FIRST_YEAR if args.quick else FIRST_YEAR
+        for name, build in WORLDS.items():
+            world = build(Path(tmp) / name / "world", seed=SEED, last_year=LAST_YEAR, first_year=first)
+            folder = world.write_data(Path(tmp) / name / "full", through=LAST_YEAR + WORLD_YEARS)
+            world_data = forecast.load_data(folder)
+            world_origins = [LAST_YEAR + k for k in range(WORLD_YEARS)]
+            for mix in (False, True):
+                cases.append({"case": name, "origins": world_origins,
+                              **_backtest(world_data, None, world_origins, policy, mix)})
+    for case in cases:
+        rec = case["recommendation"]
+        print(f"{case['case']:<7} mix={case['mix_observed_balance']!s:<5} allocation error "
+              f"{rec['allocation_error']:.3f}  distribution error {rec['mean_distribution_error']:.3f}  "
+              f"rank correlation {rec['mean_rank_correlation']:.3f}  shares {case['forecast_shares']}")
+    result = {"benchmark": "anchoring", "quick": args.quick, "horizon": 1,
+              "policy": {"sample": "policy_default.toml",
+                         "worlds": "policy_default.toml with the ceiling at 100% of the labour force"},
+              "cases": cases,
+              "command": "python -m benchmarks.quota.anchoring" + (" --quick" if args.quick else ""),
+              "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+              "machine": machine_info(), "versions": versions()}
+    save_json(RESULTS_DIR / ("anchoring_quick.json" if args.quick else "anchoring.json"), result)
+    return result
+
+
+if __name__ == "__main__":
+    main()
