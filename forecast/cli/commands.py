@@ -96,7 +96,8 @@ def _quota_run(args: argparse.Namespace, console, out: Path) -> int:
     scenarios = len(SCENARIO_NAMES) if args.compare == ["all"] else len(args.compare or [])
     # inputs, panel, forecasts, quota(s), back-test, tables and charts, their 3 steps,
     # workbook, report, run.json
-    stages = 3 + max(scenarios, 1) + bool(scenarios) + bool(args.backtest) + 4 + 3
+    # (the back-test also reports each of its origins)
+    stages = 3 + max(scenarios, 1) + bool(scenarios) + (args.backtest + 1 if args.backtest else 0) + 4 + 3
     with _progress(args, console, stages, "forecast and quota") as progress:
         data = _dataset(args.data, progress)
         console.detail(f"read {data.source}: {len(data.tables)} tables, "

@@ -151,7 +151,7 @@ def run_quota(data: Dataset, year: int, *, policy: Policy | str | Path | None = 
         years = str(origins[0]) if len(origins) == 1 else f"{origins[0]}-{origins[-1]}"
         with progress.stage(f"back-test: quota rules from {years}, scored on the years after"):
             result = backtest_quota(data, None, origins, policy=policy, n_jobs=n_jobs, seed=seed,
-                                    demand_model=demand_model)
+                                    demand_model=demand_model, progress=progress.advance)
         backtest = backtest_piece(result, Labels(lang))
         info["quota_backtest"] = {
             "basis": result.basis, "definition": result.definition, "origins": origins,

@@ -43,6 +43,7 @@ Two references no planner has show what is attainable at all:
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -257,7 +258,8 @@ def interpolated_years(data: Dataset) -> set[int]:
 def backtest_quota(data: Dataset, truth: pd.DataFrame | None, origins: list[int], *,
                    horizon: int = 1, policy: Policy | None = None, n_jobs: int = 1,
                    seed: int = 0, with_hindsight: bool = True,
-                   demand_model: str = DEFAULT_DEMAND_MODEL) -> QuotaBacktest:
+                   demand_model: str = DEFAULT_DEMAND_MODEL,
+                   progress: Callable[[str], None] | None = None) -> QuotaBacktest:
     """Back-test the recommendation and today's rule at each origin against the need.
 
     Parameters
@@ -279,6 +281,8 @@ def backtest_quota(data: Dataset, truth: pd.DataFrame | None, origins: list[int]
     demand_model : str
         Where the recommendation's demand growth comes from
         (:func:`forecast.shortage.forecast_shortage`).
+    progress : callable, optional
+        Called with a short text after each origin is scored (the command line's progress).
     """
     policy = policy or Policy()
     skipped: tuple[int, ...] = ()
@@ -343,6 +347,8 @@ def backtest_quota(data: Dataset, truth: pd.DataFrame | None, origins: list[int]
                          "ceiling_error_floor": (max(total_need - proposal.attrs["cap"], 0.0)
                                                  / total_need if total_need > 0 else float("nan")),
                          **scores(quota, need, regions, skilled)})
+        if progress is not None:
+            progress(f"back-test: origin {origin}, quota {year} scored")
     by_origin = pd.DataFrame(rows)
     pooled = by_origin.groupby("rule", sort=False).agg(
         need=("need", "sum"), quota=("quota", "sum"), unused=("unused", "sum"),

@@ -202,7 +202,9 @@ def test_backtest_without_a_truth_scores_against_the_need_observed_afterwards(sa
     assert need.shape == (2100,) and (need >= 0).all() and need.sum() > 0
     # The observed balance of a year needs only the data up to it.
     np.testing.assert_allclose(observed_need(truncate(sample, 2024), 2024, policy), need)
-    result = backtest_quota(sample, None, [2023], policy=policy)
+    reported = []
+    result = backtest_quota(sample, None, [2023], policy=policy, progress=reported.append)
+    assert reported == ["back-test: origin 2023, quota 2024 scored"]
     assert result.basis == "observed" and "observed afterwards" in result.definition
     assert list(result.by_origin["rule"]) == ["recommendation", "status_quo", "zero", "last_year_need",
                                               "last_vacancies"]
