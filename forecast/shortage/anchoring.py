@@ -10,9 +10,8 @@ How much of each is chosen on the data, never fixed: at every calibration origin
 :func:`~forecast.shortage.forecast.forecast_shortage` there are the forecast balance of its
 target year, the balance observed at that origin and the balance observed in the target year.
 :func:`anchor_weight` picks the forecast's share ``w`` from :data:`WEIGHTS` that minimises the
-absolute error of the positive part of the shortage (the part that becomes need), summed per
-region x sector (a quota line's cells) and compared over lines and origins; ties go to the
-larger share of the forecast. :func:`mix_with_observed` then
+absolute error of the positive part of the shortage (the part that becomes need), summed over
+cells and origins; ties go to the larger share of the forecast. :func:`mix_with_observed` then
 mixes every driver, the openings, the seekers and the shortage with the same ``w``, so the
 drivers still add up to the shortage and each line's reason still adds up. A cell not observed
 at the origin keeps its forecast.
@@ -55,14 +54,12 @@ def mix_with_observed(table: pd.DataFrame, observed: pd.DataFrame, weight: float
 
 
 def anchor_weight(predicted: list[np.ndarray], anchors: list[np.ndarray],
-                  observed: list[np.ndarray], groups: list[np.ndarray] | None = None) -> float:
+                  observed: list[np.ndarray]) -> float:
     """The forecast's share that minimises the back-test's error of the positive shortage.
 
     Each list holds one array per calibration origin, over the same cells: the forecast
     shortage of the target year, the shortage observed at the origin and the shortage observed
-    in the target year. Cells missing in any of the three are left out. With ``groups`` (a label
-    per cell, e.g. its region and sector: a quota line), the positive shortages are summed per
-    group before they are compared, as the quota compares lines, not cells.
+    in the target year. Cells missing in any of the three are left out.
     """
     if not predicted:
         return 1.0
@@ -71,16 +68,6 @@ def anchor_weight(predicted: list[np.ndarray], anchors: list[np.ndarray],
     if not usable.any():
         return 1.0
     pred, anchor, truth = pred[usable], anchor[usable], np.clip(obs[usable], 0.0, None)
-    if groups is None:
-        codes, n_groups = np.arange(len(pred)), len(pred)
-    else:
-        labels = np.concatenate([np.asarray(g, dtype=object) for g in groups])[usable]
-        # Origins are kept apart: a group is a label at one origin.
-        origin = np.concatenate([np.full(len(g), i) for i, g in enumerate(groups)])[usable]
-        _, codes = np.unique(np.char.add(origin.astype(str), labels.astype(str)), return_inverse=True)
-        n_groups = int(codes.max()) + 1
-    target = np.bincount(codes, weights=truth, minlength=n_groups)
-    errors = [float(np.abs(np.bincount(codes, weights=np.clip(w * pred + (1 - w) * anchor, 0.0, None),
-                                       minlength=n_groups) - target).sum())
+    errors = [float(np.abs(np.clip(w * pred + (1 - w) * anchor, 0.0, None) - truth).sum())
               for w in WEIGHTS]
     return float(WEIGHTS[int(np.argmin(errors))])

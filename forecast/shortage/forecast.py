@@ -258,9 +258,7 @@ def forecast_shortage(data: Dataset, year: int, *, assumptions: Assumptions | No
         share = anchor_weight([predicted["shortage"].to_numpy() for _, predicted, _ in checks],
                               [seen["shortage"].to_numpy() for seen in at_origins],
                               [aligned_observed(predicted, observed)["shortage"].to_numpy()
-                               for _, predicted, observed in checks],
-                              [(predicted["region"] + "|" + predicted["sector"]).to_numpy()
-                               for _, predicted, _ in checks])
+                               for _, predicted, observed in checks])
         checks = [(parts, mix_with_observed(predicted, seen, share), observed)
                   for (parts, predicted, observed), seen in zip(checks, at_origins)]
         table = mix_with_observed(table, aligned_observed(table, observed_balance(panel, origin, assumptions)),

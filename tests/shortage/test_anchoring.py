@@ -46,19 +46,6 @@ def test_only_the_positive_part_is_scored_and_ties_go_to_the_forecast():
     assert WEIGHTS[0] == 1.0
 
 
-def test_with_groups_the_positive_shortages_are_compared_per_group():
-    # Cell by cell the observed balance is exact (share 0); summed over the group, both are
-    # exact, and the tie goes to the forecast.
-    predicted, anchor, truth = [np.array([60.0, 60.0])], [np.array([120.0, 0.0])], [np.array([120.0, 0.0])]
-    assert anchor_weight(predicted, anchor, truth) == 0.0
-    assert anchor_weight(predicted, anchor, truth, [np.array(["KZ-71|F", "KZ-71|F"])]) == 1.0
-    # Two origins are never one group, whatever their labels: merged, the two errors would
-    # cancel and every share would tie (and keep the forecast); apart, the observed is exact.
-    two = anchor_weight([np.array([100.0]), np.array([0.0])], [np.array([0.0]), np.array([100.0])],
-                        [np.array([0.0]), np.array([100.0])], [np.array(["a"]), np.array(["a"])])
-    assert two == 0.0
-
-
 def test_missing_cells_are_left_out_and_nothing_usable_keeps_the_forecast():
     assert anchor_weight([], [], []) == 1.0
     assert anchor_weight([np.array([np.nan])], [np.array([5.0])], [np.array([5.0])]) == 1.0
