@@ -600,7 +600,7 @@ def simulate(rng: np.random.Generator, years: list[int], demography: Demography,
     ``supply_scale`` multiplies graduates, school leavers and the participation of migrants and
     the unemployed (a world with more domestic supply).
     """
-    n_r, n_s, n_k = len(REGIONS), len(SECTORS), len(SKILLS)
+    n_r, n_s = len(REGIONS), len(SECTORS)
     if field_bias is None:
         field_bias = rng.lognormal(0, 0.25, (2, n_s))
     first = demography.initial()
@@ -608,7 +608,6 @@ def simulate(rng: np.random.Generator, years: list[int], demography: Demography,
     demand = np.round(jobs)
     vacancies = np.round(frictional * demand)
     employed = demand - vacancies
-    history = [demand]  # national demand by (sector, skill) for the fields of study
     national = [demand.sum(axis=0)]
     grads = graduates(rng, first, national[0], field_bias)
     u_noise = np.zeros(n_r)

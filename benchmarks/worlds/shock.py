@@ -25,8 +25,8 @@ from pathlib import Path
 
 import numpy as np
 
-from .common import (KINDS, REGIONS, SECTORS, SKILLS, Demography, WorldTruth, cycle_shocks,
-                     finish_world, sector_vector, simulate, simulate_years)
+from .common import (KINDS, REGIONS, SECTORS, SKILLS, Demography, WorldTruth, finish_world,
+                     sector_vector, simulate, simulate_years)
 from .flow import AGE_FACTOR, FRICTIONAL, MomentumGrowth, flow_vacancies
 
 NAME = "shock"

@@ -16,7 +16,7 @@ import re
 
 from forecast.deliverables.i18n import Labels
 from forecast.inputs.real.provenance import MISSING_TABLES
-from forecast.inputs.real.references import SOURCE_BNS, SOURCE_MIX, SOURCE_ORDER
+from forecast.inputs.real.references import SOURCE_BNS, SOURCE_MIX
 from forecast.inputs.sample import NOTICE, notice
 
 # The pipeline's own warnings: message key -> English template (``run.json`` keeps the English).
