@@ -247,13 +247,20 @@ def forecast_shortage(data: Dataset, year: int, *, assumptions: Assumptions | No
 
     scale = demand_scale(panel.series, origin)
     unscored = set(unscored_ids(tables))
+    observed_in: dict[int, pd.DataFrame] = {}  # a year can be a target and an origin
+
+    def observed_at(when: int) -> pd.DataFrame:
+        if when not in observed_in:
+            observed_in[when] = observed_balance(panel, when, assumptions)
+        return observed_in[when]
+
     # Each calibration origin's forecast balance (a calibration origin too short for the panel
     # model is scored on univariate growth) and the balance observed in its target year.
     checks = [(parts, _balance_of(parts, assumptions, weight if parts.panel_expansion is not None else 0.0),
-               observed_balance(panel, parts.year, assumptions)) for parts in past_parts]
+               observed_at(parts.year)) for parts in past_parts]
     share = 1.0
     if assumptions.mix_observed_balance and checks:
-        at_origins = [aligned_observed(predicted, observed_balance(panel, parts.origin, assumptions))
+        at_origins = [aligned_observed(predicted, observed_at(parts.origin))
                       for parts, predicted, _ in checks]
         share = anchor_weight([predicted["shortage"].to_numpy() for _, predicted, _ in checks],
                               [seen["shortage"].to_numpy() for seen in at_origins],
@@ -261,7 +268,7 @@ def forecast_shortage(data: Dataset, year: int, *, assumptions: Assumptions | No
                                for _, predicted, observed in checks])
         checks = [(parts, mix_with_observed(predicted, seen, share), observed)
                   for (parts, predicted, observed), seen in zip(checks, at_origins)]
-        table = mix_with_observed(table, aligned_observed(table, observed_balance(panel, origin, assumptions)),
+        table = mix_with_observed(table, aligned_observed(table, observed_at(origin)),
                                   share)
     errors = []
     for parts, predicted, observed in checks:
