@@ -23,8 +23,9 @@ RECONCILIATION_METHODS = ("mint_shrink", "wls_struct", "ols", "bottom_up")
 # Where the growth of cell demand comes from (forecast.shortage.demand_growth).
 DEMAND_MODELS = ("univariate", "panel", "combined")
 # The mix is a little more accurate on the sample's quota back-test
-# (benchmarks/results/demand_models.json) but fits the panel model once per calibration origin,
-# which more than doubles the main job's time; it is opt-in until that model is cheaper.
+# (benchmarks/results/demand_models.json: allocation error 0.967 against 0.982), but on the
+# independent worlds its gain held for one seed and not for another (worlds_combined.json), and
+# it takes about 1.5 times as long: opt-in until it is better where it was not chosen.
 DEFAULT_DEMAND_MODEL = "univariate"
 
 
