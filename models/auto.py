@@ -263,16 +263,17 @@ class AutoForecaster(BaseForecaster):
 
 def _unscored_mask(panel: Panel, unscored, cutoffs: list[int], horizon: int) -> np.ndarray:
     """(n_series, n_origins, h): True where the back-test target is one of ``unscored``."""
-    position = {uid: row for row, uid in enumerate(panel.ids)}
+    pairs = list(unscored)
     mask = np.zeros((panel.n_series, len(cutoffs), horizon), dtype=bool)
-    for uid, ds in unscored:
-        row = position.get(uid)
-        if row is None:
-            continue
-        for origin, cutoff in enumerate(cutoffs):
-            step = int(ds) - int(cutoff) - 1
-            if 0 <= step < horizon:
-                mask[row, origin, step] = True
+    if not pairs:
+        return mask
+    rows = pd.Index(panel.ids).get_indexer([uid for uid, _ in pairs])
+    years = np.array([int(ds) for _, ds in pairs])
+    # Year ahead of each target from each origin; only those within the horizon are masked.
+    steps = years[:, None] - np.asarray(cutoffs, dtype=int)[None, :] - 1
+    hit = (rows[:, None] >= 0) & (steps >= 0) & (steps < horizon)
+    pair, origin = np.nonzero(hit)
+    mask[rows[pair], origin, steps[pair, origin]] = True
     return mask
 
 

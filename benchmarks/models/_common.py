@@ -8,6 +8,7 @@ import os
 import platform
 import resource
 import sys
+from datetime import datetime, timezone
 from pathlib import Path
 
 import numpy as np
@@ -33,6 +34,14 @@ def versions(*names: str) -> dict:
         except ImportError:
             out[name] = None
     return out
+
+
+def run_record(module: str, quick: bool = False) -> dict:
+    """What every result records of its run: the command that reruns it, when, the machine
+    and the library versions."""
+    return {"command": f"python -m {module}" + (" --quick" if quick else ""),
+            "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+            "machine": machine_info(), "versions": versions()}
 
 
 def optional(name: str):

@@ -25,12 +25,11 @@ from __future__ import annotations
 import argparse
 import tempfile
 import time
-from datetime import datetime, timezone
 from pathlib import Path
 
 import forecast
 from benchmarks._process import RESULTS_DIR, save_json
-from benchmarks.models._common import machine_info, versions
+from benchmarks.models._common import run_record
 from benchmarks.worlds import WORLDS
 import forecast.quota.backtest as quota_backtest
 from benchmarks.worlds.run import FIRST_YEAR, LAST_YEAR, QUICK_FIRST_YEAR, SEED, uncapped_policy
@@ -98,9 +97,7 @@ def main(argv: list[str] | None = None) -> dict:
               "policy": {"sample": "policy_default.toml",
                          "worlds": "policy_default.toml with the ceiling at 100% of the labour force"},
               "cases": cases,
-              "command": "python -m benchmarks.quota.anchoring" + (" --quick" if args.quick else ""),
-              "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-              "machine": machine_info(), "versions": versions()}
+              **run_record("benchmarks.quota.anchoring", args.quick)}
     save_json(RESULTS_DIR / ("anchoring_quick.json" if args.quick else "anchoring.json"), result)
     return result
 

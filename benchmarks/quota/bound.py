@@ -27,14 +27,13 @@ from __future__ import annotations
 
 import argparse
 import time
-from datetime import datetime, timezone
 
 import numpy as np
 import pandas as pd
 
 import forecast
 from benchmarks._process import RESULTS_DIR, save_json
-from benchmarks.models._common import machine_info, versions
+from benchmarks.models._common import run_record
 from forecast.shortage.demand_growth import PanelGrowthModel, growth_design
 from models import AutoForecaster
 
@@ -102,9 +101,7 @@ def main(argv: list[str] | None = None) -> dict:
               "pooled": pooled.reset_index().to_dict(orient="records"),
               "by_origin": frame.to_dict(orient="records"),
               "seconds": round(time.perf_counter() - started, 1),
-              "command": "python -m benchmarks.quota.bound" + (" --quick" if args.quick else ""),
-              "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-              "machine": machine_info(), "versions": versions()}
+              **run_record("benchmarks.quota.bound", args.quick)}
     name = "quota_bound_quick.json" if args.quick else "quota_bound.json"
     save_json(RESULTS_DIR / name, result)
     print(f"wrote {RESULTS_DIR / name}")

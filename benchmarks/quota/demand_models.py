@@ -16,11 +16,10 @@ from __future__ import annotations
 
 import argparse
 import time
-from datetime import datetime, timezone
 
 import forecast
 from benchmarks._process import RESULTS_DIR, save_json
-from benchmarks.models._common import machine_info, versions
+from benchmarks.models._common import run_record
 from forecast.quota.backtest import backtest_quota
 from forecast.quota.policy import Policy
 from forecast.shortage.definitions import DEMAND_MODELS
@@ -55,9 +54,7 @@ def main(argv: list[str] | None = None) -> dict:
     best = min(rows, key=lambda row: row["allocation_error"])
     result = {"benchmark": "demand_models", "origins": origins, "horizon": 1, "rows": rows,
               "chosen": best["demand_model"],
-              "command": "python -m benchmarks.quota.demand_models" + (" --quick" if args.quick else ""),
-              "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-              "machine": machine_info(), "versions": versions()}
+              **run_record("benchmarks.quota.demand_models", args.quick)}
     name = "demand_models_quick.json" if args.quick else "demand_models.json"
     save_json(RESULTS_DIR / name, result)
     print(f"lowest allocation error: {best['demand_model']}; wrote {RESULTS_DIR / name}")

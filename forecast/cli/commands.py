@@ -73,19 +73,20 @@ def _console(args: argparse.Namespace):
     return Console(quiet=getattr(args, "quiet", False), verbose=getattr(args, "verbose", False))
 
 
-def _quota(args: argparse.Namespace) -> int:
-    console = _console(args)
-    out = args.out or Path(f"quota-{args.year}")
-    _refuse_existing(out, args.force, (args.data, args.policy))
-    with _locked(out):
-        return _quota_run(args, console, out)
-
-
-def _locked(out: Path):
-    """Hold the lock of runs into ``out`` from before the work to the end."""
+def _guarded(args: argparse.Namespace, default_out: str, protected: tuple, run) -> int:
+    """Check the output folder (default ``default_out``) before any work, hold its lock from
+    before the work to the end, and call ``run(args, console, out)`` inside."""
     from forecast.deliverables.outputs import output_lock
 
-    return output_lock(out)
+    console = _console(args)
+    out = args.out or Path(default_out)
+    _refuse_existing(out, args.force, protected)
+    with output_lock(out):
+        return run(args, console, out)
+
+
+def _quota(args: argparse.Namespace) -> int:
+    return _guarded(args, f"quota-{args.year}", (args.data, args.policy), _quota_run)
 
 
 def _quota_run(args: argparse.Namespace, console, out: Path) -> int:
@@ -120,11 +121,7 @@ def _quota_run(args: argparse.Namespace, console, out: Path) -> int:
 
 
 def _forecast(args: argparse.Namespace) -> int:
-    console = _console(args)
-    out = args.out or Path(f"shortage-{args.year}")
-    _refuse_existing(out, args.force, (args.data,))
-    with _locked(out):
-        return _forecast_run(args, console, out)
+    return _guarded(args, f"shortage-{args.year}", (args.data,), _forecast_run)
 
 
 def _forecast_run(args: argparse.Namespace, console, out: Path) -> int:
@@ -147,11 +144,7 @@ def _backtest(args: argparse.Namespace) -> int:
 
     # The same check as the library's, made before the output folder is looked at.
     check_backtest_window(args.h, args.windows)
-    console = _console(args)
-    out = args.out or Path("backtest")
-    _refuse_existing(out, args.force, (args.data,))
-    with _locked(out):
-        return _backtest_run(args, console, out)
+    return _guarded(args, "backtest", (args.data,), _backtest_run)
 
 
 def _backtest_run(args: argparse.Namespace, console, out: Path) -> int:

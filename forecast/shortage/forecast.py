@@ -246,7 +246,7 @@ def forecast_shortage(data: Dataset, year: int, *, assumptions: Assumptions | No
     model, reconciled = main.model, main.how
 
     scale = demand_scale(panel.series, origin)
-    unscored = set(unscored_ids(tables))
+    unscored = unscored_ids(tables)
     observed_in: dict[int, pd.DataFrame] = {}  # a year can be a target and an origin
 
     def observed_at(when: int) -> pd.DataFrame:
@@ -278,8 +278,10 @@ def forecast_shortage(data: Dataset, year: int, *, assumptions: Assumptions | No
         ids = "demand|" + predicted["region"] + "|" + predicted["sector"] + "|" + predicted["skill"]
         # Expansion is demand of the year less the year before: interpolated in either, the
         # observed balance is no observation and is not scored.
-        if unscored:
-            skip = [(i, parts.year) in unscored or (i, parts.year - 1) in unscored for i in ids]
+        if len(unscored):
+            skip = np.zeros(len(ids), dtype=bool)
+            for target in (parts.year, parts.year - 1):
+                skip |= pd.MultiIndex.from_arrays([ids, np.full(len(ids), target)]).isin(unscored)
             error = np.where(skip, np.nan, error)
         errors.append(error / scale.reindex(ids).fillna(1.0).to_numpy())
     ids = "demand|" + table["region"] + "|" + table["sector"] + "|" + table["skill"]

@@ -63,45 +63,19 @@ def unfilled_rates(tables: dict[str, pd.DataFrame], origin: int,
     return frictional, float(np.clip(1.0 - kept, 0.0, 1.0))
 
 
-# The excess at an origin depends only on the tables, the origin and the quantile, while one run
-# asks for it once per forecast year, scenario and calibration origin: the last few are kept.
-_EXCESS_CACHE: list[tuple[tuple, pd.Series, float]] = []
-_EXCESS_CACHE_SIZE = 16
-
-
-def _excess_at_origin(tables: dict[str, pd.DataFrame], origin: int,
-                      quantile: float) -> tuple[pd.Series, float] | None:
-    """Excess vacancies per cell at ``origin`` and the closure share; None without vacancies."""
-    if "vacancies" not in tables:
-        return None
-    key = (tables["employment"], tables["vacancies"], int(origin), float(quantile))
-    for cached, excess, closure in _EXCESS_CACHE:
-        # Frames are compared by identity: a frame that changed is a new frame in this library.
-        if all(a is b for a, b in zip(cached[:2], key[:2])) and cached[2:] == key[2:]:
-            return excess, closure
-    frame = _cells(tables, origin)
-    rates = unfilled_rates(tables, origin, quantile, frame)
-    if rates is None:
-        return None
-    frictional, closure = rates
-    at_origin = frame[frame["year"] == origin].set_index(KEYS)
-    limit = np.nan_to_num(frictional.reindex(at_origin.index).to_numpy(dtype=float))
-    excess = pd.Series(np.clip(at_origin["vacancies"].to_numpy(dtype=float)
-                               - limit * at_origin["demand"].to_numpy(dtype=float), 0.0, None),
-                       index=at_origin.index)
-    _EXCESS_CACHE.append((key, excess, closure))
-    del _EXCESS_CACHE[:-_EXCESS_CACHE_SIZE]
-    return excess, closure
-
-
 def unfilled_stock(tables: dict[str, pd.DataFrame], origin: int, year: int,
                    cells: pd.DataFrame, quantile: float) -> np.ndarray:
     """Excess vacancies of each of ``cells`` (region, sector, skill) at ``origin``, less what
     domestic hiring closes by ``year``: the unfilled demand carried into ``year`` (persons)."""
-    found = _excess_at_origin(tables, origin, quantile)
-    if found is None:
+    frame = _cells(tables, origin)
+    rates = unfilled_rates(tables, origin, quantile, frame)
+    if rates is None:
         return np.zeros(len(cells))
-    excess, closure = found
+    frictional, closure = rates
+    at_origin = frame[frame["year"] == origin].set_index(KEYS)
     index = pd.MultiIndex.from_frame(cells[KEYS])
-    carried = excess.reindex(index).fillna(0.0).to_numpy(dtype=float)
-    return carried * (1.0 - closure) ** max(int(year) - int(origin), 1)
+    vacancies = at_origin["vacancies"].reindex(index).fillna(0.0).to_numpy(dtype=float)
+    demand = at_origin["demand"].reindex(index).fillna(0.0).to_numpy(dtype=float)
+    limit = np.nan_to_num(frictional.reindex(index).to_numpy(dtype=float))
+    excess = np.clip(vacancies - limit * demand, 0.0, None)
+    return excess * (1.0 - closure) ** max(int(year) - int(origin), 1)

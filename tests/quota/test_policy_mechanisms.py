@@ -11,13 +11,13 @@ from hypothesis import strategies as st
 
 from forecast.inputs.errors import InputError
 from forecast.quota import recommend_quota
-from forecast.quota.allocation import GroupKind, allocate
+from forecast.quota.allocation import allocate
 from forecast.quota.fee import demand_under_fee, line_fees
 from forecast.quota.headline import HEADLINE_STEPS
 from forecast.quota.policy import Policy, policy_from_mapping
 from forecast.quota.ranges import bracket
 from forecast.quota.uptake import demand_from_history, expected_uptake, reallocate
-from synthetic_forecasts import synthetic_forecast
+from quota_inputs import allocation_problems, synthetic_forecast
 
 SETTINGS = settings(max_examples=40, deadline=None)
 
@@ -178,17 +178,10 @@ def test_proposal_brackets_and_keeps_protected_and_capped_lines_in_bounds(shorta
 
 @st.composite
 def problems(draw):
-    lines = draw(st.integers(2, 12))
-    need = np.array(draw(st.lists(st.floats(0, 200), min_size=lines, max_size=lines)))
-    weight = np.array(draw(st.lists(st.floats(0.5, 5), min_size=lines, max_size=lines)))
-    regions = np.array(draw(st.lists(st.integers(0, 2), min_size=lines, max_size=lines)))
-    caps = np.array([draw(st.one_of(st.just(np.inf), st.integers(0, 300).map(float))) for _ in range(3)])
-    floors = np.minimum(np.array([draw(st.integers(0, 60)) for _ in range(3)], dtype=float), caps)
-    ceiling = float(draw(st.integers(int(floors.sum()), 800)))
-    kinds = [GroupKind("region cap", regions, caps, floors),
-             GroupKind("national ceiling", np.zeros(lines, dtype=np.int64), np.array([ceiling]),
-                       np.zeros(1))]
-    demand = np.array(draw(st.lists(st.floats(0, 300), min_size=lines, max_size=lines)))
+    """An allocation problem (:func:`quota_inputs.allocation_problems`) and each line's
+    employer demand for permits."""
+    need, weight, kinds = draw(allocation_problems())
+    demand = np.array(draw(st.lists(st.floats(0, 300), min_size=len(need), max_size=len(need))))
     return need, weight, kinds, demand
 
 

@@ -13,28 +13,12 @@ import pandas as pd
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from forecast.quota.allocation import GroupKind, allocate
+from forecast.quota.allocation import allocate
 from forecast.quota.policy import Policy
 from forecast.quota import recommend_quota
-from synthetic_forecasts import synthetic_forecast
+from quota_inputs import allocation_problems, synthetic_forecast
 
 SETTINGS = settings(max_examples=40, deadline=None)
-
-
-@st.composite
-def problems(draw):
-    lines = draw(st.integers(2, 12))
-    need = np.array(draw(st.lists(st.floats(0, 200), min_size=lines, max_size=lines)))
-    weight = np.array(draw(st.lists(st.floats(0.5, 5), min_size=lines, max_size=lines)))
-    regions = np.array(draw(st.lists(st.integers(0, 2), min_size=lines, max_size=lines)))
-    caps = np.array([draw(st.one_of(st.just(np.inf), st.integers(0, 300).map(float))) for _ in range(3)])
-    floors = np.array([draw(st.integers(0, 60)) for _ in range(3)], dtype=float)
-    floors = np.minimum(floors, caps)
-    ceiling = float(draw(st.integers(int(floors.sum()), 800)))
-    kinds = [GroupKind("region cap", regions, caps, floors),
-             GroupKind("national ceiling", np.zeros(lines, dtype=np.int64), np.array([ceiling]),
-                       np.zeros(1))]
-    return need, weight, kinds
 
 
 def _check(result, need, kinds):
@@ -49,14 +33,14 @@ def _check(result, need, kinds):
 
 
 @SETTINGS
-@given(problems())
+@given(allocation_problems())
 def test_allocation_respects_totals_caps_and_floors(problem):
     need, weight, kinds = problem
     _check(allocate(need, weight, kinds), need, kinds)
 
 
 @SETTINGS
-@given(problems(), st.data())
+@given(allocation_problems(), st.data())
 def test_more_need_never_gives_a_line_less(problem, data):
     need, weight, kinds = problem
     line = data.draw(st.integers(0, need.size - 1))

@@ -56,8 +56,8 @@ class RowFlags:
         if "status" not in self.frame.columns:
             return self.frame.loc[[], list(self.keys)]
         status = self.frame["status"].astype("string").fillna("")
-        hit = status.str.split(";").map(lambda parts: INTERPOLATED in [p.strip() for p in parts])
-        return self.frame.loc[hit.astype(bool), list(self.keys)].reset_index(drop=True)
+        hit = status.str.contains(rf"(?:^|;)\s*{INTERPOLATED}\s*(?:;|$)", regex=True)
+        return self.frame.loc[hit.to_numpy(dtype=bool), list(self.keys)].reset_index(drop=True)
 
 
 def flags_of(frame: pd.DataFrame | None) -> RowFlags | None:
