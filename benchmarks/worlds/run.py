@@ -62,7 +62,7 @@ QUICK_BACKTEST_YEARS = 1
 CEILING_PERCENT = 100.0
 TARGET_REDUCTION = 0.5  # the quota benchmark's target against today's rule
 DEMAND_MODELS = ("univariate", "panel", "combined")  # labor-forecast quota --demand-model
-DEFAULT_DEMAND_MODEL = "univariate"  # the library's default: results keep the plain file names
+DEFAULT_DEMAND_MODEL = "combined"  # the library's default: results keep the plain file names
 
 
 def cli() -> list[str]:
@@ -117,9 +117,12 @@ def demand_model_used(run_info: dict) -> dict | None:
     return {key: used[key] for key in ("name", "panel_weight") if key in used}
 
 
-def results_path(quick: bool, demand_model: str) -> Path:
-    """``worlds[_<model>][_quick].json``: the default model keeps the plain name."""
+def results_path(quick: bool, demand_model: str, seed: int = SEED) -> Path:
+    """``worlds[_<model>][_seed<seed>][_quick].json``: the default model and seed keep the plain
+    name."""
     stem = "worlds" if demand_model == DEFAULT_DEMAND_MODEL else f"worlds_{demand_model}"
+    if seed != SEED:
+        stem += f"_seed{seed}"
     return RESULTS_DIR / (f"{stem}_quick.json" if quick else f"{stem}.json")
 
 
@@ -310,7 +313,8 @@ def main(argv: list[str] | None = None) -> dict:
         "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "command": "python -m benchmarks.worlds.run" + (" --quick" if args.quick else "")
                    + (f" --demand-model {args.demand_model}"
-                      if args.demand_model != DEFAULT_DEMAND_MODEL else ""),
+                      if args.demand_model != DEFAULT_DEMAND_MODEL else "")
+                   + (f" --seed {args.seed}" if args.seed != SEED else ""),
         "quick": args.quick, "seed": args.seed, "backtest_years": k,
         "demand_model": args.demand_model,
         "policy": f"{default_policy_file().name} with [ceiling] percent_of_labour_force = "
@@ -330,7 +334,7 @@ def main(argv: list[str] | None = None) -> dict:
         "seconds": round(time.perf_counter() - started, 1),
         "machine": machine_info(), "versions": versions(),
     }
-    path = results_path(args.quick, args.demand_model)
+    path = results_path(args.quick, args.demand_model, args.seed)
     save_json(path, payload)
     print(f"\n{payload['seconds']:.0f} s; wrote {path}")
     return payload

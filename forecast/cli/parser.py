@@ -75,10 +75,10 @@ def build_parser() -> argparse.ArgumentParser:
     quota.add_argument("--force", action="store_true", help="replace an existing output folder")
     _run_options(quota)
     quota.add_argument("--demand-model", choices=("univariate", "panel", "combined"),
-                       default="univariate",
-                       help="where the growth of demand comes from: the univariate forecasts "
-                            "(default), the panel growth model, or their mix chosen by back-test "
-                            "(more accurate on the sample's back-test, about twice as slow)")
+                       default="combined",
+                       help="where the growth of demand comes from: the univariate forecasts, "
+                            "the panel growth model fitted across all cells, or their mix in the "
+                            "share the back-test chooses (default)")
     _output_options(quota)
 
     fc = command("forecast", "Forecast openings, supply and shortage by region, sector and skill.")

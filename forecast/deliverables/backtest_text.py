@@ -1,4 +1,5 @@
-"""Plain words on a run: how good the quota has been, which scenario it is, why a piece is missing.
+"""Plain words on a run: how good the quota has been, which scenario it is, why a piece is
+missing, where its demand growth came from.
 
 :func:`quality_sentence` turns the quota back-test (the pooled table the report and the workbook
 show, ``run.json["quota_backtest"]["pooled"]``) into one sentence: how much closer to the need
@@ -55,6 +56,30 @@ def quality_sentence(backtest: dict | None, t: Labels) -> str:
              last_year=share_text(values["last_year_need"], t))
 
 
+def model_sentence(info: dict, t: Labels) -> str:
+    """Where the run's demand growth came from and how much the last observed balance weighs,
+    in plain words, from ``run.json["models"]["demand_model"]``; empty when the run has none."""
+    how = (info.get("models") or {}).get("demand_model") or {}
+    if not how:
+        return ""
+    name = how.get("name", "univariate")
+    weight = float(how.get("panel_weight", 0.0))
+    if name != "univariate" and not how.get("panel_trained", True):
+        growth = t("model.panel_untrained")
+    elif name == "univariate" or weight == 0.0:
+        growth = t("model.univariate")
+    elif weight == 1.0:
+        growth = t("model.panel", features=len(how.get("features", [])))
+    else:
+        growth = t("model.combined", panel=t.percent(weight, 0), univariate=t.percent(1 - weight, 0),
+                   features=len(how.get("features", [])))
+    if "balance_forecast_share" not in how:
+        return growth
+    share = float(how["balance_forecast_share"])
+    return growth + " " + t("model.balance", forecast=t.percent(share, 0),
+                            observed=t.percent(1 - share, 0))
+
+
 def scenario_view(info: dict, t: Labels) -> dict:
     """The run's scenario: ``name`` (code), ``title`` and ``description`` in the language, and
     the sentence the documents print (empty for the baseline)."""
@@ -71,7 +96,7 @@ def scenario_view(info: dict, t: Labels) -> dict:
 def run_notes(info: dict, pieces: dict[str, Any], t: Labels, net_shortage: float) -> dict:
     """The notes of :class:`~forecast.deliverables.content.PlannerContent`: the national net
     shortage at the planning quantile, the scenario, the back-test sentence and, for each
-    optional piece the run lacks, why and how to get it."""
+    optional piece the run lacks, why and how to get it; the demand models' sentence."""
     scenario = scenario_view(info, t)
     absent = {name: t(key) for name, key in ABSENT_HOW.items() if pieces.get(name) is None}
     # A scenario's back-test is that of the rules on the data as they are: say so.
@@ -79,7 +104,7 @@ def run_notes(info: dict, pieces: dict[str, Any], t: Labels, net_shortage: float
                      if scenario["name"] != "baseline" and pieces.get("quota_backtest") is not None else "")
     return {"net_shortage": net_shortage, "scenario": scenario,
             "quality": quality_sentence(info.get("quota_backtest"), t), "absent": absent,
-            "backtest_note": backtest_note}
+            "backtest_note": backtest_note, "models": model_sentence(info, t)}
 
 
 def document_title(content) -> str:

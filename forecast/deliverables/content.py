@@ -205,6 +205,8 @@ def provenance_view(info: dict, labels: Labels) -> dict:
     tables = pd.DataFrame([{"table": name, "provenance": t(f"provenance.{entry['provenance']}"),
                             "source": entry.get("source", ""), "detail": entry.get("detail", "")}
                            for name, entry in info.get("tables", {}).items()])
+    if "detail" in tables and not tables["detail"].astype(str).str.strip().any():
+        tables = tables.drop(columns="detail")  # no table rests on anything worth a column
     missing = pd.DataFrame([{"table": name, "instead": text}
                             for name, text in info.get("missing_tables", {}).items()])
     rows = []

@@ -33,6 +33,7 @@ PERSON_COLUMNS = frozenset({
     "unused", "unmet", "employer_demand", "quota_after_reallocation", "moved", "unmet_after",
     "status_quo", "status_quo_quota", "persons", "expansion", "retirements", "deaths",
     "emigration", "graduates", "immigration", "internal_migration", "unemployed", "unfilled",
+    "short_cells_shortage", "short_cells_shortage_p90",  # the ranking's shortage of short cells
 })
 # Indicator units whose values are fractions of one, and those already in percent.
 SHARE_UNITS = ("share",)

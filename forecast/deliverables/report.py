@@ -314,7 +314,10 @@ def render_report(content: PlannerContent) -> str:
     parts.append(f'<section id="provenance"><h2>{_esc(t("section.provenance"))}</h2>'
                  f"{_piece_html(facts, t)}<h3>{_esc(t('provenance.files'))}</h3>"
                  f"{table_html(files, t, limit=None)}<h3>{_esc(t('provenance.models'))}</h3>"
-                 f"{table_html(models, t, limit=None)}{_provenance_tables(info, t)}"
+                 f"{table_html(models, t, limit=None)}"
+                 + (f'<p id="models">{_esc(content.notes["models"])}</p>'
+                    if content.notes.get("models") else "")
+                 + f"{_provenance_tables(info, t)}"
                  f"<p class=\"note\">{_esc(t('provenance.note'))}</p></section>")
     return _page(document_title(content), "\n".join(parts), t,
                  (list(data.get("synthetic_tables") or []) or True) if content.synthetic else False)

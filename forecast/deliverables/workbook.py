@@ -345,6 +345,8 @@ def write_workbook(path: Path, content: PlannerContent) -> None:
         + [(f"{t.column('model')}: {name}", count) for name, count in sorted(info["models"]["chosen"].items())],
         columns=["item", "value"]).astype({"value": object})
     row = _table(sheet, facts, t)
+    if content.notes.get("models"):
+        row = _note(sheet, row, content.notes["models"])
     files = pd.DataFrame(sorted(data["sha256"].items()), columns=["file", "sha256"])
     row = _note(sheet, row, t("provenance.files"), font=TOTAL_FONT)
     row = _table(sheet, files, t, start_row=row)

@@ -10,8 +10,10 @@ command line (:mod:`forecast.cli`) only parses arguments, calls these and prints
 - :func:`run_forecast` (:mod:`~forecast.pipeline.forecast_job`): ``labor-forecast forecast``;
 - :func:`run_backtest` (:mod:`~forecast.pipeline.backtest_job`): ``labor-forecast backtest``;
 - :mod:`~forecast.pipeline.parallel`: where the models run (this machine or a Dask cluster);
-- :mod:`~forecast.pipeline.persistence`: saving and loading fitted forecasts.
-- :mod:`~forecast.pipeline.progress`: stage progress on stderr, passed in as ``progress=``.
+- :mod:`~forecast.pipeline.persistence`: saving and loading fitted forecasts;
+- :mod:`~forecast.pipeline.progress`: stage progress on stderr, passed in as ``progress=``;
+- :mod:`~forecast.pipeline.report_process`: the report written by a helper process while the
+  workbook is written, on machines with two cores or more.
 """
 
 from forecast.pipeline.backtest_job import BacktestRun, run_backtest

@@ -22,6 +22,7 @@ from forecast.deliverables.outputs import safe_frame, staged_output, write_json
 from forecast.inputs.real.references import reference_rows
 from forecast.pipeline.parallel import parallel_backend
 from forecast.pipeline.progress import Progress, ProgressLike, as_progress
+from forecast.pipeline.report_process import ReportProcess, report_process
 from forecast.quota.indicators import effectiveness_indicators
 from forecast.quota.policy import Policy, load_policy
 from forecast.quota import recommend_quota
@@ -99,74 +100,78 @@ def run_quota(data: Dataset, year: int, *, policy: Policy | str | Path | None = 
         get_scenario(name)
     origins = backtest_origins(data, backtest_years)
     progress = as_progress(progress)
-    started = time.perf_counter()
-    with progress.stage("panel: series by region x sector x skill"):
-        panel = build_series_panel(data)
-    others = {}
-    with parallel_backend(scheduler, n_jobs) as (backend, workers):
-        with progress.stage(f"forecast: shortage by region x sector x skill ({chosen.name})"):
-            forecast = chosen.forecast(data, year, n_jobs=workers, backend=backend,
-                                       random_state=seed, panel=panel, demand_model=demand_model)
-        for name in names:
-            if name != chosen.name and name not in others:
-                with progress.stage(f"forecast: scenario {name}"):
-                    others[name] = get_scenario(name).forecast(
-                        data, year, n_jobs=workers, backend=backend, random_state=seed,
-                        panel=panel, demand_model=demand_model)
-    forecast = with_labour_force(data, forecast)
-    others = {name: with_labour_force(data, other) for name, other in others.items()}
-    with progress.stage("quota: recommendation, ranking, indicators"):
-        quota = recommend_quota(forecast, policy, data)
-        last, last_info = last_year_quota(data, year, forecast, policy)
-        if last is not None:
-            quota.insert(quota.columns.get_loc("status_quo") + 1, "last_year", last)
-        ranking = rank_demand(forecast, quota)
-        indicators = effectiveness_indicators(data, quota, forecast.year)
-    comparison = None
-    if names:
-        with progress.stage("quota: scenarios side by side"):
-            results = {chosen.name: quota}
+    # The report is written by a helper process started now, so that its imports overlap the
+    # forecast (forecast.pipeline.report_process).
+    with report_process(enabled=out is not None) as report_helper:
+        started = time.perf_counter()
+        with progress.stage("panel: series by region x sector x skill"):
+            panel = build_series_panel(data)
+        others = {}
+        with parallel_backend(scheduler, n_jobs) as (backend, workers):
+            with progress.stage(f"forecast: shortage by region x sector x skill ({chosen.name})"):
+                forecast = chosen.forecast(data, year, n_jobs=workers, backend=backend,
+                                           random_state=seed, panel=panel, demand_model=demand_model)
             for name in names:
-                if name not in results:
-                    results[name] = recommend_quota(others[name], policy, data)
-            comparison = compare_scenarios(results, baseline="baseline" if "baseline" in results
-                                           else chosen.name)
-    info = quota_manifest(data, forecast, quota, policy, seed, time.perf_counter() - started)
-    info["references"] = reference_rows(dict(data.tables), quota)
-    info["scenario"] = {"name": chosen.name, "description": chosen.description}
-    info["parallel"] = {"scheduler": scheduler, "n_jobs": n_jobs}
-    info["comparison"] = {
-        "status_quo": {"quota": int(quota["status_quo"].sum()),
-                       "percent_of_labour_force": policy.status_quo_percent},
-        "last_year": last_info | ({"quota": int(last.sum())} if last is not None else {}),
-    }
-    info["ranking"] = {level: frame.head(10).to_dict(orient="records")
-                       for level, frame in ranking.items()}
-    info["indicators"] = (indicators.astype({"year": object}).where(indicators.notna(), None)
-                          .to_dict(orient="records"))
-    if comparison is not None:
-        info["scenarios"] = comparison.to_dict(orient="records")
-    backtest = None
-    if origins:
-        years = str(origins[0]) if len(origins) == 1 else f"{origins[0]}-{origins[-1]}"
-        with progress.stage(f"back-test: quota rules from {years}, scored on the years after"):
-            result = backtest_quota(data, None, origins, policy=policy, n_jobs=n_jobs, seed=seed,
-                                    demand_model=demand_model, progress=progress.advance)
-        backtest = backtest_piece(result, Labels(lang))
-        info["quota_backtest"] = {
-            "basis": result.basis, "definition": result.definition, "origins": origins,
-            "by_year": backtest["by_year"].to_dict(orient="records"),
-            "pooled": backtest["pooled"].to_dict(orient="records")}
-    run = QuotaRun(forecast, quota, info, None, ranking, indicators, comparison,
-                   status_quo_comparison(quota), backtest)
-    if out is not None:
-        with staged_output(out, force=force) as stage:
-            safe_frame(quota).to_csv(stage / "quota.csv", index=False, lineterminator="\n")
-            _write_deliverables(stage, data, panel, replace(run, out=None), lang, progress)
-            with progress.stage("deliverables: run.json"):
-                write_json(stage / "run.json", info)
-        run = replace(run, out=Path(out))
-    return run
+                if name != chosen.name and name not in others:
+                    with progress.stage(f"forecast: scenario {name}"):
+                        others[name] = get_scenario(name).forecast(
+                            data, year, n_jobs=workers, backend=backend, random_state=seed,
+                            panel=panel, demand_model=demand_model)
+        forecast = with_labour_force(data, forecast)
+        others = {name: with_labour_force(data, other) for name, other in others.items()}
+        with progress.stage("quota: recommendation, ranking, indicators"):
+            quota = recommend_quota(forecast, policy, data)
+            last, last_info = last_year_quota(data, year, forecast, policy)
+            if last is not None:
+                quota.insert(quota.columns.get_loc("status_quo") + 1, "last_year", last)
+            ranking = rank_demand(forecast, quota)
+            indicators = effectiveness_indicators(data, quota, forecast.year)
+        comparison = None
+        if names:
+            with progress.stage("quota: scenarios side by side"):
+                results = {chosen.name: quota}
+                for name in names:
+                    if name not in results:
+                        results[name] = recommend_quota(others[name], policy, data)
+                comparison = compare_scenarios(results, baseline="baseline" if "baseline" in results
+                                               else chosen.name)
+        info = quota_manifest(data, forecast, quota, policy, seed, time.perf_counter() - started)
+        info["references"] = reference_rows(dict(data.tables), quota)
+        info["scenario"] = {"name": chosen.name, "description": chosen.description}
+        info["parallel"] = {"scheduler": scheduler, "n_jobs": n_jobs}
+        info["comparison"] = {
+            "status_quo": {"quota": int(quota["status_quo"].sum()),
+                           "percent_of_labour_force": policy.status_quo_percent},
+            "last_year": last_info | ({"quota": int(last.sum())} if last is not None else {}),
+        }
+        info["ranking"] = {level: frame.head(10).to_dict(orient="records")
+                           for level, frame in ranking.items()}
+        info["indicators"] = (indicators.astype({"year": object}).where(indicators.notna(), None)
+                              .to_dict(orient="records"))
+        if comparison is not None:
+            info["scenarios"] = comparison.to_dict(orient="records")
+        backtest = None
+        if origins:
+            years = str(origins[0]) if len(origins) == 1 else f"{origins[0]}-{origins[-1]}"
+            with progress.stage(f"back-test: quota rules from {years}, scored on the years after"):
+                result = backtest_quota(data, None, origins, policy=policy, n_jobs=n_jobs, seed=seed,
+                                        demand_model=demand_model, progress=progress.advance)
+            backtest = backtest_piece(result, Labels(lang))
+            info["quota_backtest"] = {
+                "basis": result.basis, "definition": result.definition, "origins": origins,
+                "by_year": backtest["by_year"].to_dict(orient="records"),
+                "pooled": backtest["pooled"].to_dict(orient="records")}
+        run = QuotaRun(forecast, quota, info, None, ranking, indicators, comparison,
+                       status_quo_comparison(quota), backtest)
+        if out is not None:
+            with staged_output(out, force=force) as stage:
+                safe_frame(quota).to_csv(stage / "quota.csv", index=False, lineterminator="\n")
+                _write_deliverables(stage, data, panel, replace(run, out=None), lang, progress,
+                                    report_helper)
+                with progress.stage("deliverables: run.json"):
+                    write_json(stage / "run.json", info)
+            run = replace(run, out=Path(out))
+        return run
 
 
 def with_labour_force(data: Dataset, forecast: ShortageForecast) -> ShortageForecast:
@@ -217,12 +222,18 @@ def backtest_piece(result: QuotaBacktest, labels: Labels) -> dict:
 
 
 def _write_deliverables(stage: Path, data: Dataset, panel: SeriesPanel, run: QuotaRun, lang: str,
-                        progress: Progress) -> None:
-    """Write ``quota.xlsx`` and ``report.html`` of ``run`` into ``stage``, from one set of figures."""
+                        progress: Progress, report_helper: ReportProcess | None = None) -> None:
+    """Write ``quota.xlsx`` and ``report.html`` of ``run`` into ``stage``, from one set of
+    figures; the report by ``report_helper`` meanwhile, when there is one."""
     progress.advance("deliverables: tables and charts")
     content = planner_content(data, run, lang, panel=panel,
                               progress=lambda step: progress.advance(f"deliverables: {step} done"))
+    if report_helper is not None:
+        report_helper.submit(stage / "report.html", content)
     with progress.stage("deliverables: workbook"):
         write_workbook(stage / "quota.xlsx", content)
     with progress.stage("deliverables: report"):
-        write_report(stage / "report.html", content)
+        if report_helper is None:
+            write_report(stage / "report.html", content)
+        else:
+            report_helper.wait()

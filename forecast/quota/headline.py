@@ -89,8 +89,10 @@ def headline_table(shortage: np.ndarray, open_cells: np.ndarray, stages: dict[st
     rows, previous = [], None
     for item, kind in HEADLINE_STEPS:
         if kind == "memo":
-            surplus = float(np.clip(shortage, None, 0.0).sum())
-            value = round(surplus) if item == "surplus" else round(gross) + round(surplus)
+            # The net shortage is rounded once, as every other table shows it; the surplus is
+            # what takes the rounded gross shortage to it, so the memo lines still add up.
+            net = round(gross + float(np.clip(shortage, None, 0.0).sum()))
+            value = net - round(gross) if item == "surplus" else net
         else:
             total = round(running[item])
             value = total if kind in ("start", "subtotal") else total - previous

@@ -61,11 +61,13 @@ def add_mechanisms(out: pd.DataFrame, forecast, data, policy: Policy, central: d
     total = int(quota.sum())
     used = float(uptake.sum())
     table = forecast.table
+    # The needs as the lines write them (to 0.1 person), so their totals are the lines' everywhere.
     stages = {"need_from_shortage": float(central["from_shortage"].sum()),
-              "foreign_need": float(central["raw"].sum()),
+              "foreign_need": float(out["need"].sum()),
               "after_protected": float(central["open"].sum()),
               "after_regulated": float(central["regulated"].sum()),
-              "eligible_need": float(eligible.sum()), "allocated": float(result.exact.sum()),
+              "eligible_need": float(out["eligible_need"].sum()),
+              "allocated": float(result.exact.sum()),
               "proposal": float(total), "uptake": used}
     cells = cell_cube(table, shortage_at(table, policy.planning_quantile))
     is_open = np.broadcast_to(open_cells(policy)[None], cells.shape)

@@ -281,7 +281,8 @@ def recommend_quota(forecast: ShortageForecast, policy: Policy | None = None,
     out["reason"] = line_reasons(out, policy)
     out = out[COLUMNS]
     binding = bool((out["binding_constraint"] == "national ceiling").any())
-    out.attrs.update({"cap": ceiling, "cap_binding": binding, "total_need": float(raw.sum()),
+    # The total of the lines as written, so the total and the sum of the lines agree.
+    out.attrs.update({"cap": ceiling, "cap_binding": binding, "total_need": float(out["need"].sum()),
                       "totals": {name: int(out[name].sum()) for name in variants},
                       "proposals": {name: int(v["result"].quota.sum()) for name, v in variants.items()},
                       **mechanisms})

@@ -14,13 +14,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import joblib
 import numpy as np
 import pandas as pd
 from scipy import stats
 
 from forecast.inputs.errors import InputError
 from forecast.inputs.loader import Dataset
-from forecast.inputs.real.flags import estimation_cv, unscored_ids
+from forecast.inputs.real.flags import estimation_cv, selection_unscored, unscored_ids
 from forecast.shortage.anchoring import aligned_observed, anchor_weight, mix_with_observed
 from forecast.shortage.balance import balance, observed_balance
 from forecast.shortage.definitions import (DEFAULT_DEMAND_MODEL, DEMAND_MODELS, DRIVERS, MAX_HORIZON, MIN_HISTORY,
@@ -46,17 +47,6 @@ class _Components:
     model: AutoForecaster
     how: dict
     panel_expansion: pd.Series | None = None
-
-
-def selection_unscored(series: pd.DataFrame, tables: dict[str, pd.DataFrame]) -> set | None:
-    """``(unique_id, ds)`` the models' selection back-test must not score: interpolated cell
-    demand, and the demand totals in those years (sums of it); ``None`` when nothing is."""
-    cells = unscored_ids(tables)
-    if not len(cells):
-        return None
-    years = set(cells.get_level_values(1))
-    totals = [uid for uid in series["unique_id"].unique() if uid.startswith("total|")]
-    return set(cells) | {(uid, year) for uid in totals for year in years}
 
 
 def _forecast_components(panel: pd.DataFrame, tables: dict[str, pd.DataFrame], origin: int,
@@ -201,11 +191,10 @@ def forecast_shortage(data: Dataset, year: int, *, assumptions: Assumptions | No
         The series panel of ``data`` (:func:`~forecast.shortage.panel.build_series_panel`),
         when the caller has built it already; built here otherwise.
     demand_model : {"univariate", "panel", "combined"}
-        Where the growth of cell demand comes from: the univariate forecasts alone (the
-        default), the panel growth model of :mod:`forecast.shortage.demand_growth` alone, or a
-        mix of the two whose share is chosen on the calibration origins' back-test errors
-        (more accurate on the sample's quota back-test, ``benchmarks/results/demand_models.json``,
-        and slower: see :data:`~forecast.shortage.definitions.DEFAULT_DEMAND_MODEL`).
+        Where the growth of cell demand comes from: the univariate forecasts alone, the panel
+        growth model of :mod:`forecast.shortage.demand_growth` alone, or (the default) a mix of
+        the two whose share is chosen on the calibration origins' back-test errors: see
+        :data:`~forecast.shortage.definitions.DEFAULT_DEMAND_MODEL`.
 
     Returns
     -------
@@ -234,8 +223,13 @@ def forecast_shortage(data: Dataset, year: int, *, assumptions: Assumptions | No
     weight = 0.0
     if demand_model != "univariate":
         design = growth_design(panel)
-        for parts in [main, *past_parts]:
-            parts.panel_expansion = _panel_expansion(design, panel, parts, random_state)
+        every = [main, *past_parts]
+        # Independent fits, and boosting runs without the GIL: threads share the cores.
+        expansions = joblib.Parallel(n_jobs=min(len(every), joblib.effective_n_jobs(n_jobs)),
+                                     backend="threading")(
+            joblib.delayed(_panel_expansion)(design, panel, parts, random_state) for parts in every)
+        for parts, expansion in zip(every, expansions):
+            parts.panel_expansion = expansion
         if main.panel_expansion is None:
             weight = 0.0  # too little history to train the panel model: univariate growth
         elif demand_model == "panel":
@@ -312,6 +306,7 @@ def forecast_shortage(data: Dataset, year: int, *, assumptions: Assumptions | No
     if assumptions.mix_observed_balance:
         how_demand["balance_forecast_share"] = share
     if demand_model != "univariate":
+        how_demand["panel_trained"] = main.panel_expansion is not None
         how_demand["features"] = feature_columns(design)
         how_demand["estimator"] = "sklearn.ensemble.HistGradientBoostingRegressor"
     return ShortageForecast(table, origin, int(year), float(employed + applicants),

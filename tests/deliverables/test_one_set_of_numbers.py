@@ -149,6 +149,14 @@ def test_net_shortage_has_one_definition_in_every_document(documents):
     regions = documents.regions[T.column("net_shortage")].sum()
     values = [documents.cards[label], documents.summary[label], sectors, regions]
     assert all(same(value, memo) for value in values), (memo, values)
+    # The headline figures themselves are one number, not one number give or take rounding.
+    assert number(documents.cards[label]) == number(documents.summary[label]) == memo
+
+
+def test_total_foreign_need_is_the_sum_of_its_lines(sample_quota_run):
+    info = json.loads((sample_quota_run / "run.json").read_text(encoding="utf-8"))
+    lines = pd.read_csv(sample_quota_run / "quota.csv")["need"].sum()
+    assert info["totals"]["foreign_need"] == round(float(lines), 1)
 
 
 def test_sector_and_region_tables_agree_between_report_workbook_and_ranking(documents):

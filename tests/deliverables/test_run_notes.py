@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import json
 import re
+from html import escape
 from dataclasses import replace
 
 import pytest
 
-from forecast.deliverables.backtest_text import improvement, quality_sentence, run_notes
+from forecast.deliverables.backtest_text import improvement, model_sentence, quality_sentence, run_notes
 from forecast.deliverables.comparison import comparison_summary, comparison_view
 from forecast.deliverables.i18n import Labels
 from forecast.quota.scenarios import SCENARIOS, compare_scenarios
@@ -86,7 +87,8 @@ def scenario_run(tmp_path_factory):
     out = tmp_path_factory.mktemp("scenario") / "quota"
     printed = io.StringIO()
     with contextlib.redirect_stdout(printed):
-        assert main(["quota", "--year", "2027", "--scenario", "emigration_shock", "--out", str(out)]) == 0
+        assert main(["quota", "--year", "2027", "--scenario", "emigration_shock", "--out", str(out),
+                     "--demand-model", "univariate"]) == 0
     return out, printed.getvalue()
 
 
@@ -112,3 +114,49 @@ def test_a_scenario_run_names_its_scenario_everywhere(scenario_run):
     assert any("--compare all" in str(cell) for cell in summary)
     assert any("--backtest 3" in str(cell) for cell in summary)
     assert f"scenario {name}" in printed.splitlines()[1] or f"scenario {name}" in printed
+
+
+def _models(**how):
+    return {"models": {"demand_model": how}}
+
+
+def test_model_sentence_gives_the_mix_and_the_balance_weights():
+    text = model_sentence(_models(name="combined", panel_weight=0.25, panel_trained=True,
+                                  features=["a", "b", "c"], balance_forecast_share=0.75),
+                          Labels("en"))
+    assert "on 3 features" in text
+    assert "weighing 25%" in text and "weighing 75%" in text
+    assert "the forecast counts 75% and the shortage observed in the last data year 25%" in text
+
+
+def test_model_sentence_names_one_model_when_the_other_gets_nothing():
+    t = Labels("en")
+    assert model_sentence(_models(name="combined", panel_weight=0.0, panel_trained=True),
+                          t) == t("model.univariate")
+    assert model_sentence(_models(name="panel", panel_weight=1.0, panel_trained=True,
+                                  features=["a"]), t) == t("model.panel", features=1)
+    assert model_sentence(_models(name="combined", panel_weight=0.0, panel_trained=False),
+                          t) == t("model.panel_untrained")
+    assert model_sentence({}, t) == ""
+
+
+@pytest.mark.parametrize("lang", ["ru", "kk"])
+def test_model_sentence_holds_no_english(lang):
+    text = model_sentence(_models(name="combined", panel_weight=0.5, panel_trained=True,
+                                  features=["a"], balance_forecast_share=1.0), Labels(lang))
+    assert "50" in text and "100" in text
+    assert not re.search(r"[A-Za-z]{3,}", text)
+
+
+def test_the_documents_carry_the_model_sentence_of_the_run(sample_quota_run):
+    from openpyxl import load_workbook
+
+    info = json.loads((sample_quota_run / "run.json").read_text(encoding="utf-8"))
+    sentence = model_sentence(info, Labels("en"))
+    assert "gradient-boosting" in sentence or "univariate" in sentence
+    html = (sample_quota_run / "report.html").read_text(encoding="utf-8")
+    assert f'<p id="models">{escape(sentence)}</p>' in html
+    book = load_workbook(sample_quota_run / "quota.xlsx", read_only=True)
+    cells = [c for sheet in book.worksheets for row in sheet.iter_rows(values_only=True)
+             for c in row if isinstance(c, str)]
+    assert sentence in cells

@@ -18,8 +18,9 @@ def quota_run(tmp_path_factory):
     stdout = io.StringIO()
     capture.setattr(sys, "stdout", stdout)
     try:
+        # What the command prints and writes, not the demand model: the univariate one is quicker.
         status = main(["quota", "--year", "2027", "--lang", "ru", "--out", str(out), "--verbose",
-                       "--backtest", "1"])
+                       "--backtest", "1", "--demand-model", "univariate"])
     finally:
         capture.undo()
     return status, stdout.getvalue(), out
@@ -227,7 +228,8 @@ def test_compare_prints_the_scenarios_side_by_side(tmp_path, capsys):
     from forecast.deliverables.i18n import Labels
 
     out = tmp_path / "compare"
-    assert main(["quota", "--year", "2027", "--compare", "growth_slowdown", "--out", str(out)]) == 0
+    assert main(["quota", "--year", "2027", "--compare", "growth_slowdown", "--out", str(out),
+                 "--demand-model", "univariate"]) == 0
     printed = capsys.readouterr().out
     t = Labels("en")
     table = printed.split(t("summary.comparison"), 1)[1]

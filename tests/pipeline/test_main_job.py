@@ -162,11 +162,15 @@ def test_console_script_is_installed():
 # every table, persons as whole numbers, totals of every persons column (run.json and quota.csv
 # did not change). run.json and the workbook's assumptions then gained mix_observed_balance and
 # the forecast's share of the balance it chose (1 on the sample, so quota.csv is the same).
+# All three changed when the demand model became the mix of the panel growth model and the
+# univariate forecasts (25% panel on the sample); the workbook then gained the sentence on the
+# demand models, and the foreign and eligible need totals became the sums of the lines as
+# written (29,007.1, not 29,008.9 from unrounded lines).
 PINNED = {
-    "quota.csv": "c0862098ba8c647b18f49261b47c3a4aca7852847b632271f0e9a33bb7c207eb",
-    "quota.xlsx": "60a18265e7f3d25da2d07db6e1555ae367c0eb6801f68e34fd7eab494d6c2515",
+    "quota.csv": "28c0d961f8cfd9cde797c2bc85b2876cf905d9f8b1175bdc41a670282ccbcc0e",
+    "quota.xlsx": "1350a3fdb76f7a1d00edc42ac7f3c79f17f6669a1abd436e1338663cf0f66033",
     # run.json less the time stamp, the run time and the Python version.
-    "run.json": "a8f382b14b32aeae09b41308ea60275d8fd2c8a6b31d9d9f6e73c173a9714854",
+    "run.json": "b7cdb457d0649a03a01b12f299f1353692b2ba57f786f879bb4a1a99ea89445a",
 }
 
 

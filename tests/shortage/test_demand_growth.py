@@ -46,12 +46,30 @@ def test_combination_weight_on_a_hand_computed_example():
     assert combination_weight([], [], []) == 0.0
 
 
+def _up_to(sample, year):
+    return Dataset({name: frame[frame["year"] <= year] for name, frame in sample.tables.items()},
+                   sample.source, sample.sha256, sample.synthetic_tables, sample.warnings)
+
+
 def test_forecast_records_the_demand_model(sample):
-    short = Dataset({name: frame[frame["year"] <= 2016] for name, frame in sample.tables.items()},
-                    sample.source, sample.sha256, sample.synthetic_tables, sample.warnings)
+    short = _up_to(sample, 2016)
     result = forecast_shortage(short, 2017, demand_model="combined", n_windows=2)
     assert result.demand_model["name"] == "combined"
     assert result.demand_model["panel_weight"] in (0.0, 0.25, 0.5, 0.75, 1.0)
+    assert result.demand_model["panel_trained"] is True
     assert "momentum" in result.demand_model["features"]
+    # The panel fits shared between threads give the same forecast as one after the other.
+    threaded = forecast_shortage(short, 2017, demand_model="combined", n_windows=2, n_jobs=2)
+    pd.testing.assert_frame_equal(threaded.table, result.table)
+    assert threaded.demand_model == result.demand_model
     with pytest.raises(InputError, match="demand model 'neural'"):
         forecast_shortage(short, 2017, demand_model="neural")
+
+
+def test_too_short_a_panel_keeps_the_univariate_growth_and_says_so(sample, monkeypatch):
+    from forecast.shortage import demand_growth
+
+    monkeypatch.setattr(demand_growth, "MIN_TRAINING_ROWS", 10**9)
+    result = forecast_shortage(_up_to(sample, 2012), 2013, demand_model="combined", n_windows=1)
+    assert result.demand_model["panel_trained"] is False
+    assert result.demand_model["panel_weight"] == 0.0

@@ -24,7 +24,7 @@ from forecast.inputs.regions import boundary_changes
 from forecast.inputs.schema import FLAG_COLUMNS
 
 __all__ = ["FLAG_COLUMNS", "INTERPOLATED", "RowFlags", "flags_of", "unscored_cells",
-           "unscored_ids", "estimation_cv"]
+           "unscored_ids", "estimation_cv", "selection_unscored"]
 
 INTERPOLATED = "interpolated"
 CELL = ["region", "sector", "skill"]
@@ -108,3 +108,14 @@ def estimation_cv(tables: Mapping[str, pd.DataFrame], year: int) -> pd.Series | 
     ids = ("demand|" + rows["region"].astype(str) + "|" + rows["sector"].astype(str) + "|"
            + rows["skill"].astype(str))
     return pd.Series(rows["estimation_cv"].to_numpy(dtype=float), index=ids.to_numpy())
+
+
+def selection_unscored(series: pd.DataFrame, tables: dict[str, pd.DataFrame]) -> set | None:
+    """``(unique_id, ds)`` the models' selection back-test must not score: interpolated cell
+    demand, and the demand totals in those years (sums of it); ``None`` when nothing is."""
+    cells = unscored_ids(tables)
+    if not len(cells):
+        return None
+    years = set(cells.get_level_values(1))
+    totals = [uid for uid in series["unique_id"].unique() if uid.startswith("total|")]
+    return set(cells) | {(uid, year) for uid in totals for year in years}
