@@ -29,7 +29,7 @@ _CSS = """
 :root{--ink:#1f2937;--muted:#6b7280;--line:#d1d5db;--accent:#0f766e;--warn:#fde68a;--warn-ink:#92400e}
 *{box-sizing:border-box}
 body{font-family:"Segoe UI","DejaVu Sans",Arial,sans-serif;color:var(--ink);margin:0 auto;
- max-width:62rem;padding:1.5rem;line-height:1.45;font-size:15px}
+ max-width:72rem;padding:1.5rem;line-height:1.45;font-size:15px}
 h1{font-size:1.7rem;margin:.2rem 0}h2{font-size:1.25rem;margin-top:2rem;border-bottom:2px solid var(--accent);
  padding-bottom:.2rem}h3{font-size:1.05rem}
 .meta{color:var(--muted);margin:.2rem 0 1rem}
@@ -43,7 +43,7 @@ nav ol{columns:2;margin:.5rem 0;padding-left:1.2rem}nav a{color:var(--accent)}
 figure.chart{margin:1rem 0}figure.chart svg{width:100%;height:auto;display:block}
 figcaption{color:var(--muted);font-size:.85rem;margin-top:.3rem}
 .scroll{overflow-x:auto;margin:.6rem 0}
-table{border-collapse:collapse;width:100%;font-size:.85rem}
+table{border-collapse:collapse;width:100%;font-size:.8rem}
 th,td{border-bottom:1px solid var(--line);padding:.25rem .45rem;vertical-align:top}
 th{background:#f3f4f6;text-align:left}td.n,th.n{text-align:right;font-variant-numeric:tabular-nums}
 tr.total td{font-weight:700;border-top:2px solid var(--ink)}
@@ -223,7 +223,8 @@ def render_report(content: PlannerContent) -> str:
 
     figures = [
         (t.integer(totals["quota"]), t("fig.quota")),
-        (f"{t.integer(totals['quota_low'])} – {t.integer(totals['quota_high'])}", t("fig.range")),
+        (f"{t.integer(totals['quota_low'])} – {t.integer(totals['quota_high'])}",
+         t("fig.range_ceiling") if _ceiling_holds_upper_end(info) else t("fig.range")),
         (t.integer(totals["cap"]), t("fig.cap_binding") if totals["cap_binding"] else t("fig.cap")),
         (t.integer(totals["foreign_need"]), t("fig.need")),
         (t.integer(content.notes["net_shortage"]), t("fig.net_shortage", year=content.year)),
@@ -346,6 +347,13 @@ def _mechanism_sections(view: dict, t: Labels) -> str:
               f'<p>{_esc(view["uptake_caption"])}</p><p>{_esc(view["reallocation_text"])}</p>'
               + table_html(view["fee_scenario"], t, limit=None) + "</section>")
     return headline + uptake
+
+
+def _ceiling_holds_upper_end(info: dict) -> bool:
+    """Whether the national ceiling binds at the high quantile, so that the range's upper end
+    sits close to the central quota however far the shortage could rise."""
+    high = (info.get("proposals") or {}).get("quota_high")
+    return high is not None and high >= info["totals"]["cap"]
 
 
 def write_report(path: Path, content: PlannerContent) -> None:

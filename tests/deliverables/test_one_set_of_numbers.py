@@ -202,3 +202,12 @@ def test_labels_name_distinct_quantities():
     for lang in ("ru", "kk"):
         t = Labels(lang)
         assert len({t.column(c) for c in ("shortage", "net_shortage", "short_cells_shortage")}) == 3
+
+
+def test_the_range_card_says_when_the_ceiling_holds_its_upper_end(documents):
+    info = documents.run.run_info
+    held = info["proposals"]["quota_high"] >= info["totals"]["cap"]
+    label = T("fig.range_ceiling") if held else T("fig.range")
+    low, high = (number(part) for part in documents.cards[label].split("–"))
+    assert (low, high) == (info["totals"]["quota_low"], info["totals"]["quota_high"])
+    assert low <= info["totals"]["quota"] <= high
