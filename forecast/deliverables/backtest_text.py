@@ -64,15 +64,16 @@ def model_sentence(info: dict, t: Labels) -> str:
         return ""
     name = how.get("name", "univariate")
     weight = float(how.get("panel_weight", 0.0))
+    features = len(how.get("features", []))
     if name != "univariate" and not how.get("panel_trained", True):
         growth = t("model.panel_untrained")
     elif name == "univariate" or weight == 0.0:
         growth = t("model.univariate")
     elif weight == 1.0:
-        growth = t("model.panel", features=len(how.get("features", [])))
+        growth = t("model.panel", features=features)
     else:
         growth = t("model.combined", panel=t.percent(weight, 0), univariate=t.percent(1 - weight, 0),
-                   features=len(how.get("features", [])))
+                   features=features)
     if "balance_forecast_share" not in how:
         return growth
     share = float(how["balance_forecast_share"])

@@ -18,13 +18,14 @@ from __future__ import annotations
 
 import contextlib
 import json
-import os
 import pickle
 import subprocess
 import sys
 import tempfile
 from pathlib import Path
 from typing import Iterator
+
+import joblib
 
 from forecast.deliverables.report import write_report
 
@@ -33,10 +34,8 @@ HELPER_CODE = ("import json, sys; sys.path[:] = json.loads(sys.argv[1]); "
 
 
 def available_cores() -> int:
-    """Cores this process may run on."""
-    if hasattr(os, "sched_getaffinity"):
-        return len(os.sched_getaffinity(0))
-    return os.cpu_count() or 1
+    """Cores this process may run on (joblib's count: CPU affinity and container quotas)."""
+    return joblib.cpu_count()
 
 
 class ReportProcess:
@@ -80,8 +79,6 @@ class ReportProcess:
         """Return when the report is written; raise what writing it raised."""
         if self._path is None:
             raise RuntimeError("wait() called before submit()")
-        if self._process.poll() is None and not self._process.stdin.closed:
-            self._stop()
         code = self._process.wait()
         self._output.seek(0)
         result = self._output.read()

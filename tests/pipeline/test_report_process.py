@@ -17,6 +17,19 @@ def _fake_report(path, content):
     path.write_text(f"written here: {content}", encoding="utf-8")
 
 
+def _through_helper(path, content, *, kill_first=False):
+    """Write ``content`` to ``path`` through a fresh helper (killed first if asked)."""
+    helper = ReportProcess()
+    try:
+        if kill_first:
+            helper.process.kill()
+            helper.process.wait()
+        helper.submit(path, content)
+        helper.wait()
+    finally:
+        helper.close()
+
+
 @pytest.fixture(scope="module")
 def content(sample_quota_kk):
     data, run, _ = sample_quota_kk
@@ -25,12 +38,7 @@ def content(sample_quota_kk):
 
 def test_helper_writes_the_same_bytes_as_this_process(content, tmp_path):
     write_report(tmp_path / "here.html", content)
-    helper = ReportProcess()
-    try:
-        helper.submit(tmp_path / "helper.html", content)
-        helper.wait()
-    finally:
-        helper.close()
+    _through_helper(tmp_path / "helper.html", content)
     assert (tmp_path / "helper.html").read_bytes() == (tmp_path / "here.html").read_bytes()
 
 
@@ -47,26 +55,14 @@ def test_an_error_of_the_report_is_raised_here(tmp_path):
 
 def test_a_dead_helper_leaves_the_report_to_this_process(tmp_path, monkeypatch):
     monkeypatch.setattr(module, "write_report", _fake_report)
-    helper = ReportProcess()
-    try:
-        helper.process.kill()
-        helper.process.wait()
-        helper.submit(tmp_path / "report.html", "content")
-        helper.wait()
-    finally:
-        helper.close()
+    _through_helper(tmp_path / "report.html", "content", kill_first=True)
     assert (tmp_path / "report.html").read_text(encoding="utf-8") == "written here: content"
 
 
 def test_content_that_cannot_be_sent_is_written_here(tmp_path, monkeypatch):
     monkeypatch.setattr(module, "write_report", _fake_report)
     unpicklable = lambda: None  # noqa: E731 - a lambda is what pickle refuses
-    helper = ReportProcess()
-    try:
-        helper.submit(tmp_path / "report.html", unpicklable)
-        helper.wait()
-    finally:
-        helper.close()
+    _through_helper(tmp_path / "report.html", unpicklable)
     assert (tmp_path / "report.html").read_text(encoding="utf-8").startswith("written here:")
 
 
