@@ -18,13 +18,17 @@ For each world (:mod:`benchmarks.worlds`) with data ``FIRST..L`` and truth throu
    data through ``y - 1`` (for ``y = L + 1`` the world's own data directory) and its
    ``quota.csv`` (the recommendation and the ``status_quo`` column) is scored against the
    **world's own need** (``truth/need.csv``) put through the same need rule (positive need x
-   (1 - domestic_share) x foreign_share, low skill only in the seasonal sectors, nothing in the
-   protected ones), on region x sector totals: allocation error ``sum |quota - need| / sum
-   need`` and distribution error (half the sum of absolute differences of the two sets of
-   shares). ``last_year_need`` is the world's need of the year before under the same rule.
+   (1 - domestic_share) x foreign_share, low skill only in the seasonal sectors, the regulated
+   professions' share, nothing in the protected ones), on region x sector totals: allocation
+   error ``sum |quota - need| / sum need``, distribution error (half the sum of absolute
+   differences of the two sets of shares) and the rank correlation of quota intensity with need
+   intensity (per skilled worker of the world, over the sectors not protected).
+   ``last_year_need`` is the world's need of the year before under the same rule,
+   ``last_vacancies`` the world's vacancies of the year before under it, at the recommendation's
+   total.
 
 ``K`` is 3 (``--quick``: 1, with shorter worlds). ``--demand-model M`` is passed to every
-``labor-forecast quota`` command (default: the library's default, ``univariate``); the panel
+``labor-forecast quota`` command (default: the library's default, ``combined``); the panel
 weight each run chose (``run.json`` ``models.demand_model``) is recorded with it.
 
 Writes ``benchmarks/results/worlds.json`` (``worlds_quick.json`` with ``--quick``); with a
@@ -61,6 +65,8 @@ BACKTEST_YEARS = 3
 QUICK_BACKTEST_YEARS = 1
 CEILING_PERCENT = 100.0
 TARGET_REDUCTION = 0.5  # the quota benchmark's target against today's rule
+TARGET_RANK = 0.90  # each world: rank correlation of need intensity at least this
+TARGET_DISTRIBUTION = 0.12  # and distribution error at most this
 DEMAND_MODELS = ("univariate", "panel", "combined")  # labor-forecast quota --demand-model
 DEFAULT_DEMAND_MODEL = "combined"  # the library's default: results keep the plain file names
 
@@ -127,29 +133,67 @@ def results_path(quick: bool, demand_model: str, seed: int = SEED) -> Path:
 
 
 def world_need_lines(need: pd.DataFrame, year: int, policy: dict) -> pd.Series:
-    """The world's need in ``year`` through the recommendation's need rule, by region x sector."""
+    """The world's need in ``year`` through the recommendation's need rule, by region x sector.
+
+    The rule of the library's back-test (:func:`forecast.quota.backtest.true_need`): positive
+    need x (1 - domestic_share) x foreign_share, low skill only in the seasonal sectors, the
+    regulated professions' share of what their categories take, nothing in the protected sectors.
+    """
+    from forecast.inputs.schema import SKILLS
+    from forecast.inputs.sectors import sector_codes
+    from forecast.quota.need import regulated_shares, split_matrix
+    from forecast.quota.policy import policy_from_mapping
+
+    rules = policy_from_mapping(policy)
     rows = need[need["year"] == year]
-    domestic = policy.get("domestic", {}).get("domestic_share", 0.7)
-    foreign = policy.get("domestic", {}).get("foreign_share", 1.0)
-    sectors = policy.get("sectors", {})
-    protected = set(sectors.get("protected", ["O", "U"]))
-    seasonal = set(sectors.get("seasonal", ["A", "F"]))
-    value = rows["need"].clip(lower=0) * (1 - domestic) * foreign
-    value = value.where(~rows["sector"].isin(protected), 0.0)
-    value = value.where((rows["skill"] != "low") | rows["sector"].isin(seasonal), 0.0)
+    # Per sector x skill, the share of a skill's need its categories let foreign workers fill.
+    fillable = pd.DataFrame(regulated_shares(rules) @ split_matrix(rules).T,
+                            index=sector_codes(), columns=list(SKILLS))
+    value = rows["need"].clip(lower=0) * (1 - rules.domestic_share) * rules.foreign_share
+    value = value * fillable.stack().reindex(pd.MultiIndex.from_frame(
+        rows[["sector", "skill"]])).to_numpy()
+    value = value.where(~rows["sector"].isin(rules.protected_sectors), 0.0)
+    value = value.where((rows["skill"] != "low") | rows["sector"].isin(rules.seasonal_sectors), 0.0)
     return value.groupby([rows["region"], rows["sector"]]).sum()
 
 
-def scores(quota: pd.Series, need: pd.Series) -> dict:
+def last_vacancies_lines(need: pd.DataFrame, year: int, policy: dict, total: float) -> pd.Series:
+    """The world's vacancies of ``year`` through the need rule, scaled to ``total``: the
+    back-test's ``last_vacancies`` rule (last year's unfilled posts as the distribution)."""
+    lines = world_need_lines(need.assign(need=need["vacancies"]), year, policy)
+    return lines * (total / lines.sum()) if lines.sum() > 0 else lines
+
+
+def skilled_demand(need: pd.DataFrame, year: int) -> pd.Series:
+    """The world's skilled (high and medium) demand in ``year`` by region x sector: the scale of
+    need intensity."""
+    rows = need[(need["year"] == year) & need["skill"].isin(("high", "medium"))]
+    return rows.groupby(["region", "sector"])["demand"].sum()
+
+
+def scores(quota: pd.Series, need: pd.Series, skilled: pd.Series | None = None,
+           closed: set[str] = frozenset()) -> dict:
+    """Allocation and distribution errors of ``quota`` against ``need`` (region x sector), and
+    with ``skilled`` the rank correlation of quota intensity with need intensity (per skilled
+    worker) over the lines the policy can give (no sector in ``closed``)."""
     quota, need = quota.align(need, fill_value=0.0)
     total, given = float(need.sum()), float(quota.sum())
     diff = quota - need
-    return {"quota": round(given, 1), "need": round(total, 1),
-            "allocation_error": round(float(diff.abs().sum() / total), 4) if total > 0 else None,
-            "unused": round(float(diff.clip(lower=0).sum()), 1),
-            "unmet": round(float((-diff).clip(lower=0).sum()), 1),
-            "distribution_error": round(0.5 * float((quota / given - need / total).abs().sum()), 4)
-            if total > 0 and given > 0 else None}
+    out = {"quota": round(given, 1), "need": round(total, 1),
+           "allocation_error": round(float(diff.abs().sum() / total), 4) if total > 0 else None,
+           "unused": round(float(diff.clip(lower=0).sum()), 1),
+           "unmet": round(float((-diff).clip(lower=0).sum()), 1),
+           "distribution_error": round(0.5 * float((quota / given - need / total).abs().sum()), 4)
+           if total > 0 and given > 0 else None}
+    if skilled is not None:
+        from forecast.quota.backtest import rank_correlation
+
+        open_lines = ~need.index.get_level_values("sector").isin(sorted(closed))
+        scale = skilled.reindex(need.index).fillna(0.0).to_numpy(dtype=float)[open_lines]
+        rho = rank_correlation(quota.to_numpy(dtype=float)[open_lines],
+                               need.to_numpy(dtype=float)[open_lines], scale)
+        out["rank_correlation"] = None if np.isnan(rho) else round(rho, 4)
+    return out
 
 
 def pooled(rows: list[dict]) -> dict:
@@ -164,6 +208,29 @@ def pooled(rows: list[dict]) -> dict:
                      "mean_distribution_error": round(float(np.mean(
                          [r["distribution_error"] for r in mine
                           if r["distribution_error"] is not None])), 4)}
+        ranks = [r["rank_correlation"] for r in mine if r.get("rank_correlation") is not None]
+        if ranks:
+            out[rule]["mean_rank_correlation"] = round(float(np.mean(ranks)), 4)
+    return out
+
+
+def world_targets(pooled_scores: dict) -> dict:
+    """The issue's targets for each world, checked on the pooled truth scores: rank correlation
+    at least :data:`TARGET_RANK`, distribution error at most :data:`TARGET_DISTRIBUTION`, and
+    both errors below those of the last-year-need and last-vacancies rules."""
+    mine = pooled_scores.get("recommendation", {})
+    rank, distribution = mine.get("mean_rank_correlation"), mine.get("mean_distribution_error")
+    out = {"rank_correlation_at_least": TARGET_RANK,
+           "rank_correlation_met": rank is not None and rank >= TARGET_RANK,
+           "distribution_error_at_most": TARGET_DISTRIBUTION,
+           "distribution_error_met": distribution is not None and distribution <= TARGET_DISTRIBUTION}
+    for rule in ("last_year_need", "last_vacancies"):
+        other = pooled_scores.get(rule, {})
+        out[f"beats_{rule}"] = all(
+            mine.get(key) is not None and other.get(key) is not None and mine[key] < other[key]
+            for key in ("allocation_error", "mean_distribution_error"))
+    out["all_met"] = all(value for key, value in out.items() if key.endswith(("_met", "_need",
+                                                                              "_vacancies")))
     return out
 
 
@@ -233,11 +300,17 @@ def score_world(name: str, root: Path, *, seed: int, first_year: int, last_year:
         run["quota_total"] = int(quota["quota"].sum())
         by_cell = quota.groupby(["region", "sector"])
         need = world_need_lines(world.need, year, policy)
-        allocations = {"recommendation": by_cell["quota"].sum().astype(float),
+        recommendation = by_cell["quota"].sum().astype(float)
+        allocations = {"recommendation": recommendation,
                        "status_quo": by_cell["status_quo"].sum().astype(float),
-                       "last_year_need": world_need_lines(world.need, year - 1, policy)}
+                       "last_year_need": world_need_lines(world.need, year - 1, policy),
+                       "last_vacancies": last_vacancies_lines(world.need, year - 1, policy,
+                                                              float(recommendation.sum()))}
+        skilled = skilled_demand(world.need, year)
+        closed = set(policy.get("sectors", {}).get("protected", ["O", "U"]))
         for rule, allocation in allocations.items():
-            rows.append({"year": year, "rule": rule, **scores(allocation, need)})
+            rows.append({"year": year, "rule": rule,
+                         **scores(allocation, need, skilled, closed)})
     library_rec = {int(r["year"]): r["quota"] for r in backtest.get("by_year", [])
                    if r["rule"] == "recommendation"}
     for run in runs:
@@ -245,6 +318,7 @@ def score_world(name: str, root: Path, *, seed: int, first_year: int, last_year:
             run["backtest_recommendation_total"] = library_rec[run["year"]]
     record["quota_runs"] = runs
     record["world_truth"] = {"level": "region x sector", "by_year": rows, "pooled": pooled(rows)}
+    record["targets"] = world_targets(record["world_truth"]["pooled"])
     record["seconds"] = round(time.perf_counter() - started, 1)
     return record
 
@@ -260,7 +334,7 @@ def print_world(record: dict) -> None:
     truth = record.get("world_truth", {}).get("pooled", {})
     rules = list(dict.fromkeys([*lib, *truth]))
     header = (f"   {'rule':<16} {'backtest alloc.err':>18} {'backtest quota':>14} {'backtest need':>13}"
-              f" {'world alloc.err':>15} {'world distr.err':>15}")
+              f" {'world alloc.err':>15} {'world distr.err':>15} {'world rank':>10}")
     print(header)
     for rule in rules:
         a, b = lib.get(rule, {}), truth.get(rule, {})
@@ -269,7 +343,13 @@ def print_world(record: dict) -> None:
             return format(value, spec) if isinstance(value, (int, float)) else "-"
         print(f"   {rule:<16} {fmt(a.get('allocation_error'), '18.3f')} {fmt(a.get('quota'), '14,.0f')}"
               f" {fmt(a.get('need'), '13,.0f')} {fmt(b.get('allocation_error'), '15.3f')}"
-              f" {fmt(b.get('mean_distribution_error'), '15.3f')}")
+              f" {fmt(b.get('mean_distribution_error'), '15.3f')}"
+              f" {fmt(b.get('mean_rank_correlation'), '10.3f')}")
+    targets = record.get("targets")
+    if targets:
+        print("   targets: " + ", ".join(f"{key} {'yes' if value else 'no'}"
+                                         for key, value in targets.items()
+                                         if isinstance(value, bool)))
     reduction = record.get("library_backtest", {}).get("allocation_error_reduction_vs_status_quo")
     if reduction is not None:
         print(f"   back-test allocation error reduction vs today's rule: {reduction:.1%}")
@@ -325,11 +405,18 @@ def main(argv: list[str] | None = None) -> dict:
                                 "the tables, the library's own need rule)",
             "world_truth": "quota.csv of labor-forecast quota --year y on the data through y-1, "
                            "against the world's own need (truth/need.csv) x (1 - domestic_share) "
-                           "x foreign_share, low skill only in seasonal sectors, zero in protected "
-                           "sectors, summed by region x sector; allocation error = sum |quota - "
-                           "need| / sum need; distribution error = 0.5 sum |quota share - need "
-                           "share|; last_year_need = the world's need of y-1 under the same rule"},
-        "target": f"allocation error at least {TARGET_REDUCTION:.0%} lower than today's rule",
+                           "x foreign_share, low skill only in seasonal sectors, x the regulated "
+                           "professions' share, zero in protected sectors, summed by region x "
+                           "sector; allocation error = sum |quota - need| / sum need; "
+                           "distribution error = 0.5 sum |quota share - need share|; rank "
+                           "correlation = Spearman's of quota and need per skilled (high and "
+                           "medium) worker of the world, over the sectors not protected; "
+                           "last_year_need = the world's need of y-1 under the same rule; "
+                           "last_vacancies = the world's vacancies of y-1 under the same rule at "
+                           "the recommendation's total"},
+        "target": f"allocation error at least {TARGET_REDUCTION:.0%} lower than today's rule; each "
+                  f"world: rank correlation >= {TARGET_RANK}, distribution error <= "
+                  f"{TARGET_DISTRIBUTION}, both errors below last_year_need and last_vacancies",
         "worlds": records,
         "seconds": round(time.perf_counter() - started, 1),
         "machine": machine_info(), "versions": versions(),

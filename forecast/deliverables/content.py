@@ -194,6 +194,16 @@ def planner_content(data, run, lang: str = "en", *, panel: SeriesPanel | None = 
                           run_notes(info, pieces, labels, net_shortage_total(table, planning)))
 
 
+def _reference_value(value, ref: dict, labels: Labels) -> str:
+    """A published figure or its counterpart as text in its own unit: persons whole, percentages
+    with one decimal, so a column mixing the two reads evenly (9.3 and 4.0, not 9.30 and 4)."""
+    if value is None or value != value:
+        return "-"
+    if ref.get("unit") == "%":
+        return labels.number(float(value), 1)
+    return labels.integer(float(value))
+
+
 def provenance_view(info: dict, labels: Labels) -> dict:
     """Where the run's tables come from, which are missing, and the published references.
 
@@ -220,8 +230,8 @@ def provenance_view(info: dict, labels: Labels) -> dict:
             text = t("ref.permits_in_use", year=name.rsplit("_", 1)[1])
         else:
             text = t(f"ref.{name}")
-        rows.append({"reference": text, "published": ref["published"],
-                     "this_run": ref["this_run"], "source": ref["source"]})
+        rows.append({"reference": text, "published": _reference_value(ref["published"], ref, t),
+                     "this_run": _reference_value(ref["this_run"], ref, t), "source": ref["source"]})
     return {"tables": tables, "missing": missing, "references": pd.DataFrame(rows),
             "synthetic": list(info.get("data", {}).get("synthetic_tables", []))}
 

@@ -4,6 +4,7 @@
   fraction of one); :func:`is_share` says whether a column is one, so the workbook gives it a
   percent number format and the report writes it as a percentage;
 - :data:`PERSON_COLUMNS` declares the columns that count persons, shown as whole numbers;
+- :data:`COEFFICIENT_COLUMNS` declares the correlations, shown with two decimals;
 - :func:`unit_kind` reads the (translated) unit of an indicator row back to ``share``,
   ``percent``, ``persons`` or ``ratio``, so a value is formatted by its own unit;
 - :func:`decimals` chooses enough decimals for small rates (0.004 stays 0.004);
@@ -30,11 +31,14 @@ SHARE_SUFFIXES = ("_share", "_intensity")
 PERSON_COLUMNS = frozenset({
     "quota", "quota_low", "quota_high", "need", "foreign_need", "eligible_need", "demand",
     "openings", "seekers", "shortage", "net_shortage", "expected_uptake", "expected_unused",
-    "unused", "unmet", "employer_demand", "quota_after_reallocation", "moved", "unmet_after",
+    "unused", "unmet", "employer_demand", "reallocated", "moved", "unmet_after",
     "status_quo", "status_quo_quota", "persons", "expansion", "retirements", "deaths",
     "emigration", "graduates", "immigration", "internal_migration", "unemployed", "unfilled",
     "short_cells_shortage", "short_cells_shortage_p90",  # the ranking's shortage of short cells
 })
+# Columns holding a coefficient between -1 and 1 (a correlation): two decimals, so that 0.46
+# and 0.52 do not both read 0.5.
+COEFFICIENT_COLUMNS = frozenset({"rank_correlation", "mean_rank_correlation"})
 # Indicator units whose values are fractions of one, and those already in percent.
 SHARE_UNITS = ("share",)
 PERCENT_UNITS = ("percent",)
@@ -64,6 +68,11 @@ def is_persons(column: str) -> bool:
 def person_columns(columns) -> list[str]:
     """The columns among ``columns`` that count persons: those a totals row sums."""
     return [c for c in columns if is_persons(c)]
+
+
+def is_coefficient(column: str) -> bool:
+    """Whether ``column`` holds a correlation (shown with two decimals)."""
+    return column in COEFFICIENT_COLUMNS
 
 
 def is_share(column: str) -> bool:

@@ -143,6 +143,8 @@ class Labels:
         """A number with ``digits`` decimals in this language's notation."""
         if value is None or value != value:
             return "-"
+        if round(value, digits) == 0:
+            value = 0.0  # a tiny negative reads 0.0, not -0.0
         text = f"{value:,.{digits}f}"
         return text.replace(",", "\x00").replace(".", _DECIMAL[self.lang]).replace("\x00", _GROUP[self.lang])
 

@@ -224,7 +224,8 @@ def render_report(content: PlannerContent) -> str:
     figures = [
         (t.integer(totals["quota"]), t("fig.quota")),
         (f"{t.integer(totals['quota_low'])} – {t.integer(totals['quota_high'])}",
-         t("fig.range_ceiling") if _ceiling_holds_upper_end(info) else t("fig.range")),
+         t("fig.range_ceiling", cap=t.integer(totals["cap"])) if _ceiling_holds_upper_end(info)
+         else t("fig.range")),
         (t.integer(totals["cap"]), t("fig.cap_binding") if totals["cap_binding"] else t("fig.cap")),
         (t.integer(totals["foreign_need"]), t("fig.need")),
         (t.integer(content.notes["net_shortage"]), t("fig.net_shortage", year=content.year)),

@@ -27,8 +27,9 @@ from openpyxl.worksheet.worksheet import Worksheet
 from forecast.deliverables.backtest_text import document_title
 from forecast.deliverables.content import PlannerContent, provenance_view
 from forecast.deliverables.outputs import safe_text
-from forecast.deliverables.formats import (PERCENT, SMALL_PERCENT, is_persons, is_share,
-                                          percent_format, person_columns, setting_rows, unit_kind)
+from forecast.deliverables.formats import (PERCENT, SMALL_PERCENT, is_coefficient, is_persons,
+                                          is_share, percent_format, person_columns, setting_rows,
+                                          unit_kind)
 from forecast.deliverables.i18n import Labels
 from forecast.deliverables.messages import (table_names, translate_frame, translate_source,
                                             translate_value, translate_warning)
@@ -43,6 +44,7 @@ TOTAL_BORDER = Border(top=Side(style="medium", color="1F2937"))
 NOTE_FONT = Font(italic=True, color="6B7280")
 INTEGER = "#,##0"
 DECIMAL = "#,##0.0"
+COEFFICIENT = "0.00"
 SHARE = PERCENT
 # Columns holding persons are shown as whole numbers; shares, rates and coverages (declared in
 # forecast.deliverables.formats.SHARE_COLUMNS) as percentages.
@@ -76,6 +78,8 @@ def _format_of(column: str, series: pd.Series) -> str | None:
         return None
     if pd.api.types.is_integer_dtype(series) or column == "year":
         return INTEGER if column not in ("year", "ds", "cutoff") else "0"
+    if is_coefficient(column):
+        return COEFFICIENT
     # Persons are shown whole; the cell keeps its value, so sums stay exact.
     return INTEGER if is_persons(column) else DECIMAL
 

@@ -214,8 +214,13 @@ def backtest_piece(result: QuotaBacktest, labels: Labels) -> dict:
     by_year["year"] = by_year["year"].astype(str)  # a label, not a quantity
     pooled = result.summary[["rule", *columns, "mean_distribution_error", "mean_rank_correlation"]]
     pooled = pooled.rename(columns={f"mean_{name}": name for name in shares})
+    persons = ["need", "quota", "unused", "unmet"]
+    by_year[persons] = by_year[persons].round()
+    # The pooled persons are the sums of the year rows as shown, so the table adds up.
+    pooled = pooled.copy()
+    pooled[persons] = (by_year.groupby("rule", sort=False)[persons].sum()
+                       .reindex(pooled["rule"]).to_numpy())
     for frame in (by_year, pooled):
-        frame[["need", "quota", "unused", "unmet"]] = frame[["need", "quota", "unused", "unmet"]].round()
         frame[["allocation_error", *shares]] = frame[["allocation_error", *shares]].round(3)
     return {"definition": labels(f"backtest.definition_{result.basis}"), "by_year": by_year,
             "pooled": pooled}

@@ -15,8 +15,10 @@ The **need** is the same rule as the recommendation applied to the true (or obse
 instead of the forecast one, on the units the forecast was made on (a forecast from before a
 boundary change has no line for a unit that did not exist yet): the positive shortage per
 region x sector x skill, less the domestic share, times the foreign share, split into categories
-(low skill only as seasonal work in the seasonal sectors), zero in protected sectors; no ceiling
-(it is what was needed, not what was allowed).
+(low skill only as seasonal work in the seasonal sectors), times the regulated professions' share
+where recognition of foreign qualifications limits what foreign workers can fill, zero in
+protected sectors; no ceiling and no local-content cut (it is what foreign workers could have
+filled, not what was allowed).
 
 Scores, per rule and origin:
 
@@ -55,7 +57,7 @@ from forecast.inputs.harmonize import onto_regions
 from forecast.inputs.loader import Dataset
 from forecast.inputs.real.flags import unscored_cells
 from forecast.quota.policy import Policy
-from forecast.quota.need import foreign_need
+from forecast.quota.need import foreign_need, regulated_shares
 from forecast.quota.recommend import recommend_quota
 from forecast.inputs.sectors import sector_codes
 from forecast.shortage.definitions import DEFAULT_DEMAND_MODEL
@@ -70,17 +72,17 @@ OBSERVED_NEED_DEFINITION = (
     "need = the recommendation's need rule applied to the shortage observed afterwards (the "
     "balance of the quota year computed from its published tables): max(observed shortage, 0) "
     "per region x sector x skill x (1 - domestic_share) x foreign_share, split into categories by "
-    "the policy's category_split (low skill only as seasonal work in the seasonal sectors), zero "
-    "in protected sectors, no ceiling; allocation error = sum |quota - need| over region x "
-    "sector x category lines / total need; unused = sum max(quota - need, 0); unmet = sum "
-    "max(need - quota, 0)")
+    "the policy's category_split (low skill only as seasonal work in the seasonal sectors), times "
+    "the regulated professions' share ([regulated]), zero in protected sectors, no ceiling; "
+    "allocation error = sum |quota - need| over region x sector x category lines / total need; "
+    "unused = sum max(quota - need, 0); unmet = sum max(need - quota, 0)")
 NEED_DEFINITION = (
     "true need = the recommendation's need rule applied to the true shortage of the sample: "
     "max(true shortage, 0) per region x sector x skill x (1 - domestic_share) x foreign_share, "
     "split into categories by the policy's category_split (low skill only as seasonal work in the "
-    "seasonal sectors), zero in protected sectors, no ceiling; allocation error = sum |quota - "
-    "need| over region x sector x category lines / total need; unused = sum max(quota - need, 0); "
-    "unmet = sum max(need - quota, 0)")
+    "seasonal sectors), times the regulated professions' share ([regulated]), zero in protected "
+    "sectors, no ceiling; allocation error = sum |quota - need| over region x sector x category "
+    "lines / total need; unused = sum max(quota - need, 0); unmet = sum max(need - quota, 0)")
 
 
 def truncate(data: Dataset, origin: int) -> Dataset:
@@ -101,7 +103,10 @@ def _need_of(rows: pd.DataFrame, shortage: pd.Series | np.ndarray, policy: Polic
     shortage = np.asarray(shortage, dtype=float)
     table = rows[["region", "sector", "skill"]].assign(
         shortage=shortage, **{f"shortage_p{round(q * 100):02d}": shortage for q in QUANTILES})
-    need = foreign_need(table, 0.5, policy)
+    # Where recognition of foreign qualifications limits hiring, foreign workers can fill only
+    # the regulated share of the need: the recommendation's rule 3, so a line is not scored
+    # against posts no foreign hire could take.
+    need = foreign_need(table, 0.5, policy) * regulated_shares(policy)[None]
     protected = np.isin(sector_codes(), policy.protected_sectors)[None, :, None]
     return np.where(protected, 0.0, need).reshape(-1)
 

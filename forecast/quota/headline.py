@@ -80,7 +80,11 @@ def headline_table(shortage: np.ndarray, open_cells: np.ndarray, stages: dict[st
         "regulated": stages["after_regulated"],
         "local_content": stages["eligible_need"],
         "eligible_need": stages["eligible_need"],
-        "ceiling_cut": stages["allocated"],
+        # Under half a person of cut is none: the rounding step carries it, so a cut never
+        # reads +1 where nothing was cut.
+        "ceiling_cut": (stages["eligible_need"]
+                        if abs(stages["allocated"] - stages["eligible_need"]) < 0.5
+                        else stages["allocated"]),
         "rounding": stages["proposal"],
         "proposal": stages["proposal"],
         "unused": stages["uptake"],

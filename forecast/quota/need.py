@@ -60,6 +60,15 @@ def line_feeds(policy: Policy) -> np.ndarray:
     return feeds(policy)[None, None, :, :] & open_cells(policy)[None, :, :, None]
 
 
+def regulated_shares(policy: Policy) -> np.ndarray:
+    """Share of need foreign workers may fill per sector x category (1 where unregulated)."""
+    share = np.ones((len(sector_codes()), len(CATEGORIES)))
+    columns = [CATEGORIES.index(c) for c in policy.regulated_categories]
+    for sector, value in policy.regulated_share.items():
+        share[sector_codes().index(sector), columns] = float(value)
+    return share
+
+
 def foreign_need(table: pd.DataFrame, quantile: float, policy: Policy) -> np.ndarray:
     """Foreign need per line (regions, sectors, categories) before any limit (rules 1-2)."""
     shortage = cell_cube(table, np.clip(shortage_at(table, quantile), 0.0, None))

@@ -44,7 +44,8 @@ from forecast.quota.explain import driver_types, line_reasons
 from forecast.quota.mechanisms import add_mechanisms
 from forecast.quota.ranges import bracket
 from forecast.quota.seasonal import seasonal_need
-from forecast.quota.need import cell_cube, feeds, foreign_need, line_feeds, open_cells, shortage_at
+from forecast.quota.need import (cell_cube, feeds, foreign_need, line_feeds, open_cells,
+                                 regulated_shares, shortage_at)
 from forecast.quota.policy import Policy
 from forecast.inputs.regions import region_codes, region_name
 from forecast.inputs.schema import CATEGORIES, SKILLS
@@ -145,15 +146,6 @@ def _weights(table: pd.DataFrame, policy: Policy) -> np.ndarray:
     severity = np.divide(short, base, out=np.zeros_like(base), where=base > 0)
     priority = np.array([policy.weight_of(s) for s in sector_codes()])[None, :, None]
     return (priority * (1.0 + policy.severity_weight * severity)).reshape(-1)
-
-
-def regulated_shares(policy: Policy) -> np.ndarray:
-    """Share of need foreign workers may fill per sector x category (1 where unregulated)."""
-    share = np.ones((len(sector_codes()), len(CATEGORIES)))
-    columns = [CATEGORIES.index(c) for c in policy.regulated_categories]
-    for sector, value in policy.regulated_share.items():
-        share[sector_codes().index(sector), columns] = float(value)
-    return share
 
 
 def _allocate(table: pd.DataFrame, quantile: float, policy: Policy, demand: np.ndarray,

@@ -207,7 +207,8 @@ def test_labels_name_distinct_quantities():
 def test_the_range_card_says_when_the_ceiling_holds_its_upper_end(documents):
     info = documents.run.run_info
     held = info["proposals"]["quota_high"] >= info["totals"]["cap"]
-    label = T("fig.range_ceiling") if held else T("fig.range")
+    label = (T("fig.range_ceiling", cap=T.integer(info["totals"]["cap"])) if held
+             else T("fig.range"))
     low, high = (number(part) for part in documents.cards[label].split("–"))
     assert (low, high) == (info["totals"]["quota_low"], info["totals"]["quota_high"])
     assert low <= info["totals"]["quota"] <= high

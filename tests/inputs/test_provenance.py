@@ -114,3 +114,8 @@ def test_provenance_view_lists_tables_missing_tables_and_references_in_every_lan
         assert view["tables"]["provenance"].tolist() == [Labels(lang)("provenance.estimated")]
         assert view["missing"]["table"].tolist() == ["graduates"]
         assert len(view["references"]) == 3 and view["synthetic"] == []
+    # Percentages read with one decimal and persons whole, so the column reads evenly.
+    english = provenance_view(info, Labels("en"))["references"]
+    assert english["published"].tolist() == ["34.5", "27.5", "1"]
+    assert english["this_run"].tolist() == ["10.0", "2.0", "1"]
+    assert provenance_view(info, Labels("ru"))["references"]["this_run"].tolist()[0] == "10,0"

@@ -13,7 +13,7 @@ from forecast.inputs.errors import InputError
 from forecast.quota import recommend_quota
 from forecast.quota.allocation import allocate
 from forecast.quota.fee import demand_under_fee, line_fees
-from forecast.quota.headline import HEADLINE_STEPS
+from forecast.quota.headline import HEADLINE_STEPS, headline_table
 from forecast.quota.policy import Policy, policy_from_mapping
 from forecast.quota.ranges import bracket
 from forecast.quota.uptake import demand_from_history, expected_uptake, reallocate
@@ -102,6 +102,20 @@ def test_sample_headline_adds_up_to_the_proposal_and_the_uptake(proposal):
     assert rows.loc["proposal", "persons"] == proposal["quota"].sum()
     assert rows.loc["uptake", "persons"] == proposal.attrs["uptake"]["expected_uptake"]
     assert rows.loc["net_shortage", "persons"] == rows.loc["gross_shortage", "persons"] + rows.loc["surplus", "persons"]
+
+
+def test_a_cut_under_half_a_person_is_shown_as_rounding_not_as_a_cut():
+    shortage = np.array([100.0, 0.0])
+    stages = {"need_from_shortage": 30.0, "foreign_need": 30.0, "after_protected": 30.0,
+              "after_regulated": 30.0, "eligible_need": 23913.4, "allocated": 23913.6,
+              "proposal": 23914.0, "uptake": 9401.0}
+    rows = headline_table(shortage, np.array([True, True]), stages, 0.7, 1.0).set_index("item")
+    assert rows.loc["ceiling_cut", "persons"] == 0
+    assert rows.loc["rounding", "persons"] == 1
+    assert rows.loc["eligible_need", "persons"] + 1 == rows.loc["proposal", "persons"]
+    stages["allocated"] = 20000.2  # a real cut stays a cut
+    rows = headline_table(shortage, np.array([True, True]), stages, 0.7, 1.0).set_index("item")
+    assert rows.loc["ceiling_cut", "persons"] == 20000 - 23913
 
 
 def test_sample_tiers_agree_with_the_numbers_on_their_line(proposal):

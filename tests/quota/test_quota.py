@@ -143,6 +143,25 @@ def test_backtest_pieces_see_no_future_and_score_correctly(sample):
     assert same_shares["distribution_error"] == pytest.approx(0.0)
 
 
+def test_true_need_leaves_out_what_regulated_professions_cannot_fill():
+    truth = pd.DataFrame({"region": ["KZ-75", "KZ-75", "KZ-75"], "sector": ["Q", "Q", "C"],
+                          "skill": ["high", "medium", "high"], "year": [2019] * 3,
+                          "shortage": [1000.0, 400.0, 1000.0]})
+    policy = Policy()  # domestic share 0.7; Q at half of its need in categories 3 and 4
+    grid = line_grid().assign(need=true_need(truth, 2019, policy))
+    lines = grid.set_index(["region", "sector", "category"])["need"]
+    # High skill: 300 foreign need, 5% / 25% / 70% to categories 1 / 2 / 3.
+    assert lines[("KZ-75", "C", "3")] == pytest.approx(210.0)
+    assert lines[("KZ-75", "Q", "1")] == pytest.approx(15.0)
+    assert lines[("KZ-75", "Q", "2")] == pytest.approx(75.0)
+    # Category 3 takes 70% of high (210) and 35% of medium (42), halved; category 4 65% of
+    # medium (78), halved.
+    assert lines[("KZ-75", "Q", "3")] == pytest.approx((210.0 + 42.0) / 2)
+    assert lines[("KZ-75", "Q", "4")] == pytest.approx(78.0 / 2)
+    unregulated = true_need(truth, 2019, policy.with_changes(regulated_share={}))
+    assert unregulated.sum() == pytest.approx(300.0 + 120.0 + 300.0)
+
+
 def test_rank_correlation_of_intensities_on_a_hand_computed_example():
     skilled = np.array([10.0, 20.0, 40.0, 0.0])
     need = np.array([5.0, 4.0, 2.0, 9.0])       # intensities 0.5, 0.2, 0.05 (last line has none)

@@ -357,6 +357,18 @@ def _national_sector_shares() -> np.ndarray:
     return shares
 
 
+def shock_path(shocks: dict[tuple[int, str], float] | None = None) -> np.ndarray:
+    """Log level shift of demand by sector and year, (S, T): each shock of :data:`SHOCKS` from
+    its year on, half of it undone from the next year."""
+    shock = np.zeros((S, T))
+    for (year, sector), size in (SHOCKS if shocks is None else shocks).items():
+        rows = slice(None) if sector == "*" else SECTORS.index(sector)
+        t = int(np.flatnonzero(YEARS == year)[0])
+        shock[rows, t:] += size
+        shock[rows, t + 1:] -= size / 2
+    return shock
+
+
 def labour_demand(working: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     """Latent demand (employment plus unfilled vacancies), (R, S, K, T)."""
     region_rate = _zone_values({"city": 1.03, "KZ-79": 0.96, "south": 0.96, "west": 1.0}, 1.0)
@@ -372,12 +384,7 @@ def labour_demand(working: np.ndarray, rng: np.random.Generator) -> np.ndarray:
         cells *= (total / cells.sum(axis=1))[:, None, :]
         cells *= (national * total.sum(axis=0) / cells.sum(axis=0))[None]
 
-    shock = np.zeros((S, T))
-    for (year, sector), size in SHOCKS.items():
-        rows = slice(None) if sector == "*" else SECTORS.index(sector)
-        t = int(np.flatnonzero(YEARS == year)[0])
-        shock[rows, t:] += size
-        shock[rows, t + 1:] -= size / 2
+    shock = shock_path()
     drift = rng.normal(0.0, 0.012, (R, S, 1))
     # Regions drift apart within a section, but the section's national share stays published.
     size = cells[..., :1]
