@@ -15,6 +15,8 @@ and the terminal summary.
   did not compute);
 - :mod:`~forecast.deliverables.comparison`: the scenario comparison, on the terminal and in the
   report, with readable headings;
+- :mod:`~forecast.deliverables.provenance`: where the run's tables come from, the tables it
+  lacks and the published figures beside it;
 - :mod:`~forecast.deliverables.workbook`, :mod:`~forecast.deliverables.report` and
   :mod:`~forecast.deliverables.charts`: the Excel workbook, the HTML report and its SVG charts;
 - :mod:`~forecast.deliverables.i18n`: labels and number formats in English, Russian and Kazakh

@@ -16,7 +16,8 @@ from pathlib import Path
 import pandas as pd
 
 from forecast.deliverables import charts
-from forecast.deliverables.content import PlannerContent, provenance_view
+from forecast.deliverables.content import PlannerContent
+from forecast.deliverables.provenance import provenance_view
 from forecast.deliverables.backtest_text import document_title
 from forecast.deliverables.notes_html import absent_html, ministry_html, notes_html, quality_html
 from forecast.deliverables.formats import (is_persons, is_share, person_columns, setting_rows,
@@ -119,13 +120,9 @@ def table_html(frame: pd.DataFrame, labels: Labels, *, total: dict | None = None
             cells.append(f'<td class="{"n" if is_number else ""}">{_esc(text)}</td>')
         rows.append("<tr>" + "".join(cells) + "</tr>")
     if total is not None:
-        cells = []
-        for i, column in enumerate(frame.columns):
-            if column in total:
-                text, _ = _number_cell(column, total[column], labels, None)
-                cells.append(f'<td class="n">{_esc(text)}</td>')
-            else:
-                cells.append(f"<td>{_esc(labels('total')) if i == 0 else ''}</td>")
+        cells = [f'<td class="n">{_esc(_number_cell(c, total[c], labels, None)[0])}</td>' if c in total
+                 else f"<td>{_esc(labels('total')) if i == 0 else ''}</td>"
+                 for i, c in enumerate(frame.columns)]
         rows.append('<tr class="total">' + "".join(cells) + "</tr>")
     more = ""
     if limit is not None and len(frame) > limit:
@@ -223,9 +220,7 @@ def render_report(content: PlannerContent) -> str:
 
     figures = [
         (t.integer(totals["quota"]), t("fig.quota")),
-        (f"{t.integer(totals['quota_low'])} – {t.integer(totals['quota_high'])}",
-         t("fig.range_ceiling", cap=t.integer(totals["cap"])) if _ceiling_holds_upper_end(info)
-         else t("fig.range")),
+        (f"{t.integer(totals['quota_low'])} – {t.integer(totals['quota_high'])}", _range_label(info, t)),
         (t.integer(totals["cap"]), t("fig.cap_binding") if totals["cap_binding"] else t("fig.cap")),
         (t.integer(totals["foreign_need"]), t("fig.need")),
         (t.integer(content.notes["net_shortage"]), t("fig.net_shortage", year=content.year)),
@@ -350,11 +345,13 @@ def _mechanism_sections(view: dict, t: Labels) -> str:
     return headline + uptake
 
 
-def _ceiling_holds_upper_end(info: dict) -> bool:
-    """Whether the national ceiling binds at the high quantile, so that the range's upper end
-    sits close to the central quota however far the shortage could rise."""
+def _range_label(info: dict, t: Labels) -> str:
+    """The range card's label; it names the ceiling when the high proposal reaches it, so that
+    the upper end sits close to the central quota however far the shortage could rise."""
     high = (info.get("proposals") or {}).get("quota_high")
-    return high is not None and high >= info["totals"]["cap"]
+    if high is not None and high >= info["totals"]["cap"]:
+        return t("fig.range_ceiling", cap=t.integer(info["totals"]["cap"]))
+    return t("fig.range")
 
 
 def write_report(path: Path, content: PlannerContent) -> None:

@@ -25,7 +25,8 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from forecast.deliverables.backtest_text import document_title
-from forecast.deliverables.content import PlannerContent, provenance_view
+from forecast.deliverables.content import PlannerContent
+from forecast.deliverables.provenance import provenance_view
 from forecast.deliverables.outputs import safe_text
 from forecast.deliverables.formats import (PERCENT, SMALL_PERCENT, is_coefficient, is_persons,
                                           is_share, percent_format, person_columns, setting_rows,

@@ -8,7 +8,7 @@ import shutil
 import pandas as pd
 import pytest
 
-from forecast.deliverables.content import provenance_view
+from forecast.deliverables.provenance import provenance_view
 from forecast.deliverables.i18n import Labels
 from forecast.inputs.loader import load_data
 from forecast.inputs.real.assemble import write_real_directory
