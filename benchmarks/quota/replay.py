@@ -182,7 +182,7 @@ def expansion_forecasts(world: dict, origin: int) -> dict[str, np.ndarray]:
     log_working = np.log(world["working"])
     working_growth = (log_working[:, t] - log_working[:, before])[:, None]
     out["filter_working_age_known"] = with_base(flat + working_growth)
-    shares = np.log(gen._national_sector_shares())
+    shares = np.log(gen.national_sector_shares())
     out["filter_shares_known"] = with_base(flat + working_growth
                                            + (shares[:, t] - shares[:, before])[None, :])
     return out

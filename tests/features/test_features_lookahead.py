@@ -134,21 +134,26 @@ def test_each_family_ignores_data_after_origin(family, case):
         raise AssertionError(f"feature family '{family}' looks ahead: {error}") from error
 
 
+MATRIX_CONFIG = FeatureConfig(horizon=3)
+
+
+def matrix_at_origin(case):
+    """The case's tables and origin, and the feature matrix at that origin from the full tables."""
+    tables, origin = case
+    return tables, origin, build_feature_matrix(tables, origin=origin, config=MATRIX_CONFIG)
+
+
 @PROPERTY
 @given(case=tables_and_origin())
 def test_feature_matrix_at_origin_ignores_later_data(case):
-    tables, origin = case
-    config = FeatureConfig(horizon=3)
-    at_origin = build_feature_matrix(tables, origin=origin, config=config)
+    tables, origin, at_origin = matrix_at_origin(case)
     assert (at_origin["ds"] <= origin).all()
     pd.testing.assert_frame_equal(at_origin, build_feature_matrix(tables_as_of(tables, origin),
-                                                                  origin=origin, config=config))
+                                                                  origin=origin, config=MATRIX_CONFIG))
 
 
 @PROPERTY
 @given(case=tables_and_origin())
 def test_every_row_of_the_full_matrix_was_knowable_in_its_own_year(case):
-    tables, origin = case
-    config = FeatureConfig(horizon=3)
-    at_origin = build_feature_matrix(tables, origin=origin, config=config)
-    assert_same(build_feature_matrix(tables, config=config), at_origin, origin)
+    tables, origin, at_origin = matrix_at_origin(case)
+    assert_same(build_feature_matrix(tables, config=MATRIX_CONFIG), at_origin, origin)

@@ -337,7 +337,9 @@ def broad_sector_shares() -> pd.DataFrame:
     return table[["agriculture", "industry", "services"]]
 
 
-def _national_sector_shares() -> np.ndarray:
+def national_sector_shares() -> np.ndarray:
+    """National employment share of each OKED section by year, (S, T), from the published
+    broad shares."""
     broad = broad_sector_shares()
     years = broad.index.to_numpy()
     agri = np.interp(YEARS, np.r_[years, 2029], np.r_[broad["agriculture"], 0.12])
@@ -375,7 +377,7 @@ def labour_demand(working: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     total = working * region_rate[:, None]
     # Demand is employment plus vacancies: about 2.5% above the published employment rate.
     total *= (_employment_rate() / 0.975 * working.sum(axis=0) / total.sum(axis=0))[None, :]
-    national = _national_sector_shares()
+    national = national_sector_shares()
     tilt = np.ones((R, S))
     for sector, by_region in SECTOR_TILT.items():
         tilt[:, SECTORS.index(sector)] = _zone_values(by_region, 1.0)
