@@ -51,12 +51,17 @@ def unfilled_rates(tables: dict[str, pd.DataFrame], origin: int,
     frame = _cells(tables, origin) if frame is None else frame
     if frame is None or frame.empty:
         return None
-    frictional = frame.groupby(KEYS)["rate"].quantile(quantile).fillna(0.0)
-    limit = frame.set_index(KEYS).index.map(frictional).to_numpy(dtype=float)
-    frame["excess"] = np.clip(frame["vacancies"] - limit * frame["demand"], 0.0, None)
-    frame = frame.sort_values([*KEYS, "year"]).copy()
-    following = frame.groupby(KEYS)["excess"].shift(-1)
-    consecutive = frame.groupby(KEYS)["year"].shift(-1) == frame["year"] + 1
+    frame = frame.sort_values([*KEYS, "year"])
+    cells = frame.groupby(KEYS, sort=True)
+    frictional = cells["rate"].quantile(quantile).fillna(0.0)
+    # Rows are sorted by cell, and the groups come in the same order: each row's limit is its
+    # group's quantile, without looking the keys up again.
+    limit = frictional.to_numpy(dtype=float)[cells.ngroup().to_numpy()]
+    frame = frame.assign(excess=np.clip(frame["vacancies"].to_numpy(dtype=float)
+                                        - limit * frame["demand"].to_numpy(dtype=float), 0.0, None))
+    cells = frame.groupby(KEYS, sort=True)
+    following = cells["excess"].shift(-1)
+    consecutive = cells["year"].shift(-1) == frame["year"] + 1
     now, later = frame.loc[consecutive, "excess"], following[consecutive]
     denominator = float((now * now).sum())
     kept = float((now * later).sum()) / denominator if denominator > 0 else 0.0
