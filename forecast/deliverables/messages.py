@@ -125,12 +125,22 @@ def translate_source(text: str, labels: Labels) -> str:
     return out
 
 
+def model_name(code: str, labels: Labels) -> str:
+    """A univariate forecaster's code (``naive+drift+theta``, a combination of base models) as
+    the reader's names of its parts; a part without a name stays as its code."""
+    if not isinstance(code, str):
+        return code
+    return " + ".join(labels(f"forecaster.{part}") if labels.has(f"forecaster.{part}") else part
+                      for part in code.split("+"))
+
+
 # Columns whose values are texts of the data stage, and how each is translated.
 _COLUMN_TEXTS = {
     "source": translate_source,
     "instead": translate_missing,
     "table": table_name,
     "spread_by": translate_source,
+    "model": model_name,
 }
 # Columns whose values are keys of a label family.
 _COLUMN_KEYS = {"driver_type": "driver_type", "main_driver_type": "driver_type", "tier": "tier",
@@ -144,7 +154,7 @@ def translate_value(column: str, value: object, labels: Labels) -> object:
     if column in _COLUMN_KEYS:
         key = f"{_COLUMN_KEYS[column]}.{value}"
         return labels(key) if labels.has(key) else value
-    if column == "table" or (column in _COLUMN_TEXTS and labels.lang != "en"):
+    if column in ("table", "model") or (column in _COLUMN_TEXTS and labels.lang != "en"):
         return _COLUMN_TEXTS[column](value, labels)
     return value
 

@@ -32,8 +32,8 @@ from forecast.deliverables.formats import (PERCENT, SMALL_PERCENT, is_coefficien
                                           is_share, percent_format, person_columns, setting_rows,
                                           unit_kind)
 from forecast.deliverables.i18n import Labels
-from forecast.deliverables.messages import (table_names, translate_frame, translate_source,
-                                            translate_value, translate_warning)
+from forecast.deliverables.messages import (model_name, table_names, translate_frame,
+                                            translate_source, translate_value, translate_warning)
 from forecast.inputs.sample import notice
 
 HEADER_FILL = PatternFill("solid", fgColor="0F766E")
@@ -347,7 +347,8 @@ def write_workbook(path: Path, content: PlannerContent) -> None:
          (t("provenance.synthetic_tables"), table_names(data["synthetic_tables"], t) or "-"),
          (t.column("years"), f"{data['first_year']}-{data['last_year']}"),
          (t.column("version"), info["version"]), (t.column("seed"), info["seed"])]
-        + [(f"{t.column('model')}: {name}", count) for name, count in sorted(info["models"]["chosen"].items())],
+        + [(f"{t.column('model')}: {model_name(name, t)}", count)
+           for name, count in sorted(info["models"]["chosen"].items())],
         columns=["item", "value"]).astype({"value": object})
     row = _table(sheet, facts, t)
     if content.notes.get("models"):

@@ -140,3 +140,29 @@ def test_warnings_render_from_their_keys(lang):
     assert synthetic.startswith(notice(lang)) and t("table.migration") in synthetic
     assert english_runs(text + "\n" + synthetic) == []
     assert translate_warning("something new", t) == "something new"
+
+
+@pytest.mark.parametrize("lang, expected", [
+    ("en", "naive + drift + Theta + Theta in logs"),
+    ("ru", "наивный + дрейф + Тета + Тета в логарифмах"),
+    ("kk", "аңғал + дрейф + Тета + логарифмдегі Тета"),
+])
+def test_forecaster_codes_read_as_the_names_of_their_parts(lang, expected):
+    from forecast.deliverables.messages import model_name, translate_frame
+    import pandas as pd
+
+    labels = Labels(lang)
+    assert model_name("naive+drift+theta+log_theta", labels) == expected
+    assert model_name("naive+unheard_of", labels).endswith("+ unheard_of")
+    frame = translate_frame(pd.DataFrame({"model": ["naive+drift+theta+log_theta"], "series": [3]}), labels)
+    assert frame.loc[0, "model"] == expected and frame.loc[0, "series"] == 3
+
+
+def test_translated_documents_name_the_forecasters(translated):
+    lang, folder = translated
+    page = visible_report_text((folder / "report.html").read_text(encoding="utf-8"))
+    joined = "\n".join(workbook_texts(folder / "quota.xlsx"))
+    name = Labels(lang)("forecaster.theta")
+    for text in (page, joined):
+        assert "naive+" not in text and "+theta" not in text
+        assert f"+ {name}" in text

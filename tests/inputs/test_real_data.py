@@ -158,14 +158,21 @@ def test_real_data_command_refuses_a_folder_it_did_not_write(tmp_path, capsys):
     assert main(["real-data", str(tmp_path), "--force"]) == 2
 
 
-def test_real_data_validate_quota_end_to_end(real_data_dir, tmp_path, capsys):
+def test_real_data_replaces_its_own_folder_and_prints_the_published_checks(real_data_dir, tmp_path,
+                                                                           capsys):
     # The session's real-data folder stands for the first ``real-data DIR``; a copy of it is
     # replaced with --force, which only an earlier folder of the command allows.
-    data, out = tmp_path / "kz", tmp_path / "q"
+    data = tmp_path / "kz"
     shutil.copytree(real_data_dir[0], data)
     assert main(["real-data", str(data), "--force"]) == 0
     printed = capsys.readouterr().out
     assert "9,214,184 (published 9,214,184)" in printed and "9,663,991 (published 9,663,991)" in printed
+    assert sorted(p.name for p in data.iterdir()) == sorted(p.name for p in real_data_dir[0].iterdir())
+
+
+def test_real_data_validate_quota_end_to_end(real_data_dir, tmp_path, capsys):
+    # The session's folder is read, never written: the run's output goes elsewhere.
+    data, out = real_data_dir[0], tmp_path / "q"
     assert main(["validate", str(data)]) == 0
     capsys.readouterr()
     assert main(["quota", "--year", "2027", "--data", str(data), "--out", str(out)]) == 0
