@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from forecast.deliverables.outputs import staged_output, write_json
-from forecast.deliverables.report import backtest_page
 from forecast.inputs.errors import InputError
 from forecast.inputs.loader import Dataset
 from forecast.pipeline.manifest import backtest_manifest
@@ -59,6 +58,9 @@ def run_backtest(data: Dataset, *, h: int = 3, windows: int = 5, out: str | Path
                              metrics=result.metrics, seconds=time.perf_counter() - started)
     if out is None:
         return BacktestRun(result, info, None)
+    # Imported here, so that importing the pipeline does not load the report's charts.
+    from forecast.deliverables.report import backtest_page
+
     with staged_output(out, force=force) as stage, \
             progress.stage("deliverables: backtest.csv, metrics.csv, backtest.html, run.json"):
         result.forecasts.to_csv(stage / "backtest.csv", index=False, lineterminator="\n")

@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from forecast.deliverables.outputs import staged_output, write_json
-from forecast.deliverables.report import forecast_page
 from forecast.inputs.loader import Dataset
 from forecast.pipeline.manifest import forecast_manifest
 from forecast.pipeline.parallel import parallel_backend
@@ -55,6 +54,9 @@ def run_forecast(data: Dataset, year: int, *, out: str | Path | None = None, for
     info = forecast_manifest(data, result, seed, time.perf_counter() - started)
     if out is None:
         return ForecastRun(result, info, None)
+    # Imported here, so that importing the pipeline does not load the report's charts.
+    from forecast.deliverables.report import forecast_page
+
     with staged_output(out, force=force) as stage, \
             progress.stage("deliverables: shortage.csv, shortage.html, run.json"):
         result.table.to_csv(stage / "shortage.csv", index=False, lineterminator="\n")

@@ -22,7 +22,7 @@ from forecast.deliverables.outputs import safe_frame, staged_output, write_json
 from forecast.inputs.real.references import reference_rows
 from forecast.pipeline.parallel import parallel_backend
 from forecast.pipeline.progress import Progress, ProgressLike, as_progress
-from forecast.pipeline.report_process import ReportProcess, report_process
+from forecast.pipeline.report_process import ReportProcess, report_process, write_report
 from forecast.quota.indicators import effectiveness_indicators
 from forecast.quota.policy import Policy, load_policy
 from forecast.quota import recommend_quota
@@ -30,7 +30,6 @@ from forecast.quota.backtest import QuotaBacktest, backtest_quota
 from forecast.quota.ranking import rank_demand
 from forecast.quota.scenarios import SCENARIOS, compare_scenarios, get_scenario
 from forecast.quota.status_quo import last_year_quota, status_quo_comparison
-from forecast.deliverables.report import write_report
 from forecast.shortage.definitions import DEFAULT_DEMAND_MODEL
 from forecast.pipeline.manifest import quota_manifest
 from forecast.shortage import MIN_HISTORY, SeriesPanel, ShortageForecast, build_series_panel

@@ -27,10 +27,17 @@ from typing import Iterator
 
 import joblib
 
-from forecast.deliverables.report import write_report
 
 HELPER_CODE = ("import json, sys; sys.path[:] = json.loads(sys.argv[1]); "
                "from forecast.pipeline.report_process import main; sys.exit(main())")
+
+
+def write_report(path: Path, content) -> None:
+    """:func:`forecast.deliverables.report.write_report`, imported on first use: the report's
+    charts load matplotlib, which a run whose helper writes the report never needs here."""
+    from forecast.deliverables.report import write_report as write
+
+    write(path, content)
 
 
 def available_cores() -> int:
@@ -130,6 +137,9 @@ def report_process(enabled: bool = True) -> Iterator[ReportProcess | None]:
 
 def main() -> int:
     """The helper: read ``(path, content)`` from standard input and write the report."""
+    # The report's libraries load first, while the caller is still forecasting.
+    import forecast.deliverables.report  # noqa: F401
+
     try:
         path, content = pickle.load(sys.stdin.buffer)
     except EOFError:  # the run ended before its report: nothing to write
