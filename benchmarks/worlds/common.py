@@ -590,15 +590,17 @@ class YearState:
 def simulate(rng: np.random.Generator, years: list[int], demography: Demography, growth,
              vacancy_rule, *, age_factor: np.ndarray, emigration_propensity: np.ndarray | None = None,
              field_lag: int = 5, field_bias: np.ndarray | None = None,
-             frictional: float = 0.012,
-             supply_scale: float = 1.0) -> tuple[dict[str, pd.DataFrame], pd.DataFrame, pd.DataFrame]:
+             frictional: float = 0.012, supply_scale: float = 1.0,
+             on_year=None) -> tuple[dict[str, pd.DataFrame], pd.DataFrame, pd.DataFrame]:
     """Run a world over ``years``; return its tables, its need and its population bookkeeping.
 
     ``growth(year) -> (region, sector, skill)`` log growth of jobs; ``vacancy_rule(state) ->
     (vacancies, need, extra columns)`` with whole-number vacancies, the world's need and any
     columns of its own for ``need.csv``. Employment is jobs less unfilled vacancies.
     ``supply_scale`` multiplies graduates, school leavers and the participation of migrants and
-    the unemployed (a world with more domestic supply).
+    the unemployed (a world with more domestic supply). ``on_year(year)``, when given, is called
+    before any draw of ``year`` is made (:mod:`benchmarks.worlds.bound` re-draws a year from
+    there).
     """
     n_r, n_s = len(REGIONS), len(SECTORS)
     if field_bias is None:
@@ -618,6 +620,8 @@ def simulate(rng: np.random.Generator, years: list[int], demography: Demography,
     need_rows: dict[str, list[np.ndarray]] = {}
     surplus = np.zeros(n_r)
     for year in years[1:]:
+        if on_year is not None:
+            on_year(year)
         demo = demography.step()
         jobs = jobs * np.exp(growth(year))
         new_demand = np.round(jobs)

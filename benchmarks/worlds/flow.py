@@ -25,6 +25,7 @@ from .common import (KINDS, REGIONS, SECTORS, SKILLS, Demography, WorldTruth, cy
                      finish_world, sector_vector, simulate, simulate_years)
 
 NAME = "flow"
+RNG_STREAM = 1  # the world's generator is seeded [seed, RNG_STREAM]
 PHI = 0.8
 MOMENTUM_SD = 0.018
 SECTOR_TREND = dict(A=-.015, B=.01, C=.012, D=.005, E=.01, F=.025, G=.02, H=.015, I=.03, J=.045,
@@ -69,21 +70,30 @@ def flow_vacancies(rng: np.random.Generator, share_posted: float = SHARE_OF_SHOR
     return rule
 
 
-def write_world(directory: str | Path, *, seed: int, last_year: int, first_year: int = 2000,
-                horizon: int = 3) -> WorldTruth:
-    """Write the flow world's data directory (``first_year..last_year``) and its truth
-    (``truth/``, through ``last_year + horizon``) into ``directory``."""
+def simulate_world(*, seed: int, last_year: int, first_year: int = 2000, horizon: int = 3,
+                   rng: np.random.Generator | None = None, on_year=None) -> dict:
+    """The flow world in memory: ``truth_last_year``, ``tables``, ``need``, ``demography`` and
+    ``parameters``, as :func:`write_world` writes them. ``rng`` replaces the world's generator
+    (seeded ``[seed, RNG_STREAM]``) and ``on_year`` is passed to
+    :func:`~benchmarks.worlds.common.simulate`: both for :mod:`benchmarks.worlds.bound`."""
     years = simulate_years(first_year, last_year, horizon)
-    rng = np.random.default_rng([seed, 1])
+    rng = np.random.default_rng([seed, RNG_STREAM]) if rng is None else rng
     demography = Demography(rng, first_year)
     tables, need, demography_table = simulate(rng, years, demography, MomentumGrowth(rng),
                                               flow_vacancies(rng),
-                            age_factor=sector_vector(AGE_FACTOR)[:, None], frictional=FRICTIONAL)
+                            age_factor=sector_vector(AGE_FACTOR)[:, None], frictional=FRICTIONAL, on_year=on_year)
     parameters = {"phi": PHI, "momentum_sd": MOMENTUM_SD, "sector_trend": SECTOR_TREND,
                   "region_trend": REGION_TREND, "skill_drift": SKILL_DRIFT,
                   "age_factor": AGE_FACTOR, "share_of_shortage_posted": SHARE_OF_SHORTAGE_POSTED,
                   "frictional_vacancies": FRICTIONAL, "need": "max(openings - supply, 0)"}
+    return {"truth_last_year": years[-1], "tables": tables, "need": need,
+            "demography": demography_table, "parameters": parameters}
+
+
+def write_world(directory: str | Path, *, seed: int, last_year: int, first_year: int = 2000,
+                horizon: int = 3) -> WorldTruth:
+    """Write the flow world's data directory (``first_year..last_year``) and its truth
+    (``truth/``, through ``last_year + horizon``) into ``directory``."""
+    world = simulate_world(seed=seed, last_year=last_year, first_year=first_year, horizon=horizon)
     return finish_world(NAME, __doc__.split("\n\n")[0], directory, seed=seed,
-                        first_year=first_year, last_year=last_year,
-                        truth_last_year=years[-1], tables=tables, need=need,
-                        demography=demography_table, parameters=parameters)
+                        first_year=first_year, last_year=last_year, **world)

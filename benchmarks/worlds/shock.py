@@ -30,6 +30,7 @@ from .common import (KINDS, REGIONS, SECTORS, SKILLS, Demography, WorldTruth, fi
 from .flow import AGE_FACTOR, FRICTIONAL, MomentumGrowth, flow_vacancies
 
 NAME = "shock"
+RNG_STREAM = 3  # the world's generator is seeded [seed, RNG_STREAM]
 # Extra log growth per sector in each phase, in the resource and industrial regions.
 BOOM = dict(B=.09, F=.13, C=.03, H=.03)
 BUST = dict(B=-.10, F=-.16, C=-.03, H=-.04)
@@ -73,12 +74,14 @@ def emigration_shift(last_year: int):
     return multipliers
 
 
-def write_world(directory: str | Path, *, seed: int, last_year: int, first_year: int = 2000,
-                horizon: int = 3) -> WorldTruth:
-    """Write the shock world's data directory (``first_year..last_year``) and its truth
-    (``truth/``, through ``last_year + horizon``) into ``directory``."""
+def simulate_world(*, seed: int, last_year: int, first_year: int = 2000, horizon: int = 3,
+                   rng: np.random.Generator | None = None, on_year=None) -> dict:
+    """The shock world in memory: ``truth_last_year``, ``tables``, ``need``, ``demography`` and
+    ``parameters``, as :func:`write_world` writes them. ``rng`` replaces the world's generator
+    (seeded ``[seed, RNG_STREAM]``) and ``on_year`` is passed to
+    :func:`~benchmarks.worlds.common.simulate`: both for :mod:`benchmarks.worlds.bound`."""
     years = simulate_years(first_year, last_year, horizon)
-    rng = np.random.default_rng([seed, 3])
+    rng = np.random.default_rng([seed, RNG_STREAM]) if rng is None else rng
     wave = (last_year - 64, last_year - 60)
     demography = Demography(rng, first_year, bumps={wave: WAVE_SIZE},
                             emigration_education=emigration_shift(last_year))
@@ -86,7 +89,7 @@ def write_world(directory: str | Path, *, seed: int, last_year: int, first_year:
     propensity[:, 0] = sector_vector(EMIGRANT_SECTORS)
     tables, need, demography_table = simulate(rng, years, demography, BoomBustGrowth(rng, last_year),
                             flow_vacancies(rng), age_factor=sector_vector(AGE_FACTOR)[:, None],
-                            emigration_propensity=propensity, frictional=FRICTIONAL)
+                            emigration_propensity=propensity, frictional=FRICTIONAL, on_year=on_year)
     parameters = {"phases": [{"years": [a, b], "extra_log_growth": e} for a, b, e in phases(last_year)],
                   "phase_share_elsewhere": ELSEWHERE, "wave_birth_years": list(wave),
                   "wave_size": WAVE_SIZE, "emigration_shift_from": last_year - 1,
@@ -94,7 +97,14 @@ def write_world(directory: str | Path, *, seed: int, last_year: int, first_year:
                   "tvet_emigration_multiplier": TVET_EMIGRATION,
                   "emigrant_sector_propensity_high_skill": EMIGRANT_SECTORS,
                   "need": "max(openings - supply, 0)"}
+    return {"truth_last_year": years[-1], "tables": tables, "need": need,
+            "demography": demography_table, "parameters": parameters}
+
+
+def write_world(directory: str | Path, *, seed: int, last_year: int, first_year: int = 2000,
+                horizon: int = 3) -> WorldTruth:
+    """Write the shock world's data directory (``first_year..last_year``) and its truth
+    (``truth/``, through ``last_year + horizon``) into ``directory``."""
+    world = simulate_world(seed=seed, last_year=last_year, first_year=first_year, horizon=horizon)
     return finish_world(NAME, __doc__.split("\n\n")[0], directory, seed=seed,
-                        first_year=first_year, last_year=last_year,
-                        truth_last_year=years[-1], tables=tables, need=need,
-                        demography=demography_table, parameters=parameters)
+                        first_year=first_year, last_year=last_year, **world)

@@ -27,6 +27,7 @@ from .common import (KINDS, REGIONS, SECTORS, SKILLS, Demography, WorldTruth, cy
 from .flow import AGE_FACTOR, REGION_TREND, SECTOR_TREND
 
 NAME = "stock"
+RNG_STREAM = 2  # the world's generator is seeded [seed, RNG_STREAM]
 CLOSURE = 0.3
 FIELD_LAG = 8
 HOT_BOOST = 0.025
@@ -86,17 +87,19 @@ def stock_vacancies(closure: float = CLOSURE):
     return rule
 
 
-def write_world(directory: str | Path, *, seed: int, last_year: int, first_year: int = 2000,
-                horizon: int = 3) -> WorldTruth:
-    """Write the stock world's data directory (``first_year..last_year``) and its truth
-    (``truth/``, through ``last_year + horizon``) into ``directory``."""
+def simulate_world(*, seed: int, last_year: int, first_year: int = 2000, horizon: int = 3,
+                   rng: np.random.Generator | None = None, on_year=None) -> dict:
+    """The stock world in memory: ``truth_last_year``, ``tables``, ``need``, ``demography`` and
+    ``parameters``, as :func:`write_world` writes them. ``rng`` replaces the world's generator
+    (seeded ``[seed, RNG_STREAM]``) and ``on_year`` is passed to
+    :func:`~benchmarks.worlds.common.simulate`: both for :mod:`benchmarks.worlds.bound`."""
     years = simulate_years(first_year, last_year, horizon)
-    rng = np.random.default_rng([seed, 2])
+    rng = np.random.default_rng([seed, RNG_STREAM]) if rng is None else rng
     demography = Demography(rng, first_year)
     growth = SteadyGrowth(rng)
     tables, need, demography_table = simulate(rng, years, demography, growth, stock_vacancies(),
                             age_factor=sector_vector(AGE_FACTOR)[:, None], field_lag=FIELD_LAG,
-                            frictional=INITIAL_VACANCY_RATE, supply_scale=SUPPLY_SCALE)
+                            frictional=INITIAL_VACANCY_RATE, supply_scale=SUPPLY_SCALE, on_year=on_year)
     hot = [f"{code}|{SECTORS[s]}" for code, row in zip(REGIONS, growth.hot)
            for s in np.flatnonzero(row)]
     parameters = {"closure": CLOSURE, "field_lag": FIELD_LAG, "hot_boost": HOT_BOOST,
@@ -105,7 +108,14 @@ def write_world(directory: str | Path, *, seed: int, last_year: int, first_year:
                   "need": "stock of unfilled vacancies (= vacancies table)",
                   "identity": "stock_t = clip(stock_{t-1} - round(closure*stock_{t-1}) + "
                               "round(openings_t) - round(supply_t), 0, floor(jobs_t/2))"}
+    return {"truth_last_year": years[-1], "tables": tables, "need": need,
+            "demography": demography_table, "parameters": parameters}
+
+
+def write_world(directory: str | Path, *, seed: int, last_year: int, first_year: int = 2000,
+                horizon: int = 3) -> WorldTruth:
+    """Write the stock world's data directory (``first_year..last_year``) and its truth
+    (``truth/``, through ``last_year + horizon``) into ``directory``."""
+    world = simulate_world(seed=seed, last_year=last_year, first_year=first_year, horizon=horizon)
     return finish_world(NAME, __doc__.split("\n\n")[0], directory, seed=seed,
-                        first_year=first_year, last_year=last_year,
-                        truth_last_year=years[-1], tables=tables, need=need,
-                        demography=demography_table, parameters=parameters)
+                        first_year=first_year, last_year=last_year, **world)
