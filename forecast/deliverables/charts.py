@@ -14,7 +14,7 @@ import textwrap
 
 import matplotlib
 import numpy as np
-from matplotlib.colors import TwoSlopeNorm
+from matplotlib.colors import TwoSlopeNorm, to_rgb
 from matplotlib.figure import Figure
 
 from forecast.deliverables.content import FAN_LEVELS, PlannerContent
@@ -37,6 +37,12 @@ _STYLE = {
     "ytick.color": INK,
 }
 
+
+
+def _shade(colour: str, strength: float) -> tuple[float, float, float]:
+    """``colour`` mixed with white: ``strength`` 1 is the colour itself, 0 is white."""
+    rgb = np.array(to_rgb(colour))
+    return tuple(1.0 - strength * (1.0 - rgb))
 
 def _svg(figure: Figure, name: str) -> str:
     """The figure as an ``<svg>`` element without XML prolog, ids salted with ``name``."""
@@ -94,9 +100,12 @@ def fan_chart(content: PlannerContent) -> str:
         left.plot(history["year"], history["demand"], color=OBSERVED, lw=2, label=t("chart.observed"))
         fan = content.demand_fan
         if fan is not None:
-            for level, alpha in zip(sorted(FAN_LEVELS, reverse=True), (0.15, 0.25, 0.4)):
-                left.fill_between(fan["year"], fan[f"lo_{level}"], fan[f"hi_{level}"], color=FORECAST,
-                                  alpha=alpha, lw=0, label=t("chart.band", level=level))
+            # Opaque shades, widest band first: each band shows in the colour of its legend
+            # entry (translucent bands stacked would show sums of their shades).
+            for level, strength in zip(sorted(FAN_LEVELS, reverse=True), (0.15, 0.33, 0.55)):
+                left.fill_between(fan["year"], fan[f"lo_{level}"], fan[f"hi_{level}"],
+                                  color=_shade(FORECAST, strength), lw=0,
+                                  label=t("chart.band", level=level))
             left.plot(fan["year"], fan["central"], color=FORECAST, lw=2, ls="--",
                       label=t("chart.forecast"))
         left.axvline(content.origin, color=MUTED, lw=0.8, ls=":")

@@ -46,7 +46,8 @@ figcaption{color:var(--muted);font-size:.85rem;margin-top:.3rem}
 .scroll{overflow-x:auto;margin:.6rem 0}
 table{border-collapse:collapse;width:100%;font-size:.8rem}
 th,td{border-bottom:1px solid var(--line);padding:.25rem .45rem;vertical-align:top}
-th{background:#f3f4f6;text-align:left}td.n,th.n{text-align:right;font-variant-numeric:tabular-nums}
+th{background:#f3f4f6;text-align:left;overflow-wrap:anywhere;hyphens:auto}
+td.n,th.n{text-align:right;font-variant-numeric:tabular-nums}td.n{white-space:nowrap}
 tr.total td{font-weight:700;border-top:2px solid var(--ink)}
 .absent{border-left:4px solid var(--muted);padding:.4rem .8rem;color:var(--muted);background:#f9fafb}
 .note{color:var(--muted);font-size:.85rem}
@@ -60,6 +61,7 @@ code{font-size:.8rem;word-break:break-all}
  figure.chart,.figure,tr{break-inside:avoid}
  thead{display:table-header-group}
  .scroll{overflow:visible}
+ table{font-size:7.5pt}th,td{padding:.1rem .2rem}
  a{color:inherit;text-decoration:none}
 }
 """

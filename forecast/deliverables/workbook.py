@@ -5,16 +5,14 @@ with its drivers, the ranking, the scenarios, the back-test, indicators, the pol
 data sources. Every table has a styled, frozen header row, an autofilter, number formats and
 column widths; quota tables end in a totals row whose ``SUBTOTAL`` formulas follow the filter.
 
-The file is deterministic: document properties carry a fixed date and the zip entries a fixed
-time stamp, so the same inputs give the same bytes.
+The file is deterministic (:mod:`~forecast.deliverables.stable_xlsx`): the same inputs give the
+same bytes.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import io
 import math
-import zipfile
 from datetime import datetime
 from pathlib import Path
 
@@ -27,6 +25,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from forecast.deliverables.backtest_text import document_title
 from forecast.deliverables.content import PlannerContent
 from forecast.deliverables.provenance import provenance_view
+from forecast.deliverables.stable_xlsx import save_stable
 from forecast.deliverables.outputs import safe_text
 from forecast.deliverables.formats import (PERCENT, SMALL_PERCENT, is_coefficient, is_persons,
                                           is_share, percent_format, person_columns, setting_rows,
@@ -50,7 +49,10 @@ SHARE = PERCENT
 # Columns holding persons are shown as whole numbers; shares, rates and coverages (declared in
 # forecast.deliverables.formats.SHARE_COLUMNS) as percentages.
 WIDE_TEXT = {"reason": 90, "sha256": 68}
-ZIP_TIME = (1980, 1, 1, 0, 0, 0)
+# Texts longer than LONG_TEXT are wrapped: a note over NOTE_COLUMNS columns at about NOTE_LINE
+# characters a line, a table's cell within its column (at most MAX_WIDTH characters wide).
+LONG_TEXT, NOTE_COLUMNS, NOTE_LINE, MAX_WIDTH = 150, 10, 110, 50
+LINE_HEIGHT = 15  # points
 
 
 def _plain(value):
@@ -112,6 +114,10 @@ def _table(sheet: Worksheet, frame: pd.DataFrame, labels: Labels, *, start_row: 
                 cell.number_format = number_format
             if column in WIDE_TEXT:
                 cell.alignment = wrap
+            elif isinstance(value, str) and len(value) > LONG_TEXT:
+                cell.alignment = wrap
+                height = LINE_HEIGHT * math.ceil(len(value) / MAX_WIDTH)
+                sheet.row_dimensions[i].height = max(sheet.row_dimensions[i].height or 0, height)
     last = start_row + len(frame)
     if start_row == 1:
         sheet.freeze_panes = "A2"
@@ -161,7 +167,7 @@ def _widths(sheet: Worksheet, frame: pd.DataFrame, labels: Labels) -> None:
             values = frame[column].head(500).map(lambda v: len(f"{v:,.1f}") if isinstance(v, float) else len(str(v)))
             longest_value = int(values.max()) if len(values) else 0
             heading = max((len(word) for word in labels.column(column).split()), default=8)
-            width = min(max(longest_value, heading, 8) + 2, 50)
+            width = min(max(longest_value, heading, 8) + 2, MAX_WIDTH)
         current = sheet.column_dimensions[letter].width or 0
         sheet.column_dimensions[letter].width = max(width, current if current != 13 else 0)
 
@@ -172,6 +178,12 @@ def _note(sheet: Worksheet, row: int, text: str, *, fill: PatternFill | None = N
     cell.font = font
     if fill is not None:
         cell.fill = fill
+    if len(str(text)) > LONG_TEXT:
+        # A paragraph: spread over the first columns and wrapped, with a row tall enough for
+        # it (a spreadsheet does not size merged rows itself).
+        sheet.merge_cells(start_row=row, start_column=1, end_row=row, end_column=NOTE_COLUMNS)
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+        sheet.row_dimensions[row].height = LINE_HEIGHT * math.ceil(len(str(text)) / NOTE_LINE)
     return row + 1
 
 
@@ -363,29 +375,6 @@ def write_workbook(path: Path, content: PlannerContent) -> None:
             row = _table(sheet, view[key], t, start_row=row)
     if content.synthetic:
         _note(sheet, row, notice(t.lang), fill=BANNER_FILL)
-    _save(book, Path(path), content)
-
-
-def _save(book: Workbook, path: Path, content: PlannerContent) -> None:
-    """Save with fixed properties and zip time stamps, so equal inputs give equal bytes."""
     # The first day after the data end: fixed for given inputs, and a plausible date to a reader.
-    stamp = datetime(content.origin + 1, 1, 1)
-    book.properties.creator = "labor-demand-forecast"
-    book.properties.title = content.labels("report.title", year=content.year)
-    book.properties.language = content.labels.lang
-    book.properties.created = stamp
-    raw = io.BytesIO()
-    book.save(raw)
-    book.properties.modified = stamp  # openpyxl stamps the save time; put the fixed date back
-    from openpyxl.xml.functions import tostring
-
-    core = tostring(book.properties.to_tree())
-    out = io.BytesIO()
-    with zipfile.ZipFile(raw) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
-        for entry in source.infolist():
-            payload = core if entry.filename == "docProps/core.xml" else source.read(entry.filename)
-            info = zipfile.ZipInfo(entry.filename, date_time=ZIP_TIME)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.external_attr = 0o600 << 16
-            target.writestr(info, payload)
-    path.write_bytes(out.getvalue())
+    save_stable(book, Path(path), stamp=datetime(content.origin + 1, 1, 1),
+                title=t("report.title", year=content.year), language=t.lang)

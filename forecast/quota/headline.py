@@ -53,8 +53,8 @@ def headline_table(shortage: np.ndarray, open_cells: np.ndarray, stages: dict[st
         Which cells may use foreign workers (same shape).
     stages : dict
         Totals of the quota's stages: ``need_from_shortage``, ``foreign_need``, ``after_protected``,
-        ``after_regulated``, ``eligible_need``, ``allocated`` (exact), ``proposal`` (whole persons)
-        and ``uptake``.
+        ``after_regulated``, ``eligible_need`` (as the lines write it), ``eligible_exact`` (optional:
+        unrounded), ``allocated`` (exact), ``proposal`` (whole persons) and ``uptake``.
     domestic_share, foreign_share : float
         The policy's shares.
 
@@ -80,11 +80,14 @@ def headline_table(shortage: np.ndarray, open_cells: np.ndarray, stages: dict[st
         "regulated": stages["after_regulated"],
         "local_content": stages["eligible_need"],
         "eligible_need": stages["eligible_need"],
-        # Under half a person of cut is none: the rounding step carries it, so a cut never
-        # reads +1 where nothing was cut.
-        "ceiling_cut": (stages["eligible_need"]
-                        if abs(stages["allocated"] - stages["eligible_need"]) < 0.5
-                        else stages["allocated"]),
+        # The cut is the exact allocation less the exact eligible need, put on the need as the
+        # lines write it (to 0.1 person, whose sum differs from the exact one by rounding);
+        # under half a person of cut is none: the rounding step carries it, so a cut never reads
+        # +1 where nothing was cut.
+        "ceiling_cut": stages["eligible_need"] + (
+            cut if abs(cut := stages["allocated"] - stages.get("eligible_exact",
+                                                                stages["eligible_need"])) >= 0.5
+            else 0.0),
         "rounding": stages["proposal"],
         "proposal": stages["proposal"],
         "unused": stages["uptake"],

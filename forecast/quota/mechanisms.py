@@ -67,6 +67,7 @@ def add_mechanisms(out: pd.DataFrame, forecast, data, policy: Policy, central: d
               "after_protected": float(central["open"].sum()),
               "after_regulated": float(central["regulated"].sum()),
               "eligible_need": float(out["eligible_need"].sum()),
+              "eligible_exact": float(np.sum(eligible)),
               "allocated": float(result.exact.sum()),
               "proposal": float(total), "uptake": used}
     cells = cell_cube(table, shortage_at(table, policy.planning_quantile))
@@ -81,6 +82,8 @@ def add_mechanisms(out: pd.DataFrame, forecast, data, policy: Policy, central: d
                    "permits_history": permits is not None, "fee_model": wage is not None},
         "fee_scenario": fee_scenario(quota, demand, eligible, result.lower, kinds, fee, cost,
                                      policy).to_dict(orient="records"),
-        "ceiling_advice": ceiling_advice(out, eligible, result.exact, ceiling, forecast.labour_force),
+        # The eligible need as the lines write it, so the advice quotes the headline's total.
+        "ceiling_advice": ceiling_advice(out, eligible, result.exact, ceiling, forecast.labour_force,
+                                         eligible_total=stages["eligible_need"]),
         "headline": headline.to_dict(orient="records"),
     }

@@ -56,7 +56,7 @@ def bracket(quota: np.ndarray, low: np.ndarray, high: np.ndarray,
 
 
 def ceiling_advice(lines: pd.DataFrame, eligible: np.ndarray, allocated: np.ndarray, ceiling: int,
-                   labour_force: float) -> dict:
+                   labour_force: float, *, eligible_total: float | None = None) -> dict:
     """What the national ceiling does to the proposal, and the ceiling that would cover the need.
 
     Parameters
@@ -70,6 +70,10 @@ def ceiling_advice(lines: pd.DataFrame, eligible: np.ndarray, allocated: np.ndar
     ceiling : int
         The national ceiling in persons.
     labour_force : float
+    eligible_total : float, optional
+        The eligible need's total as the lines write it (to 0.1 person), which the advice quotes
+        so that it agrees with the headline; the cuts are always those of the exact arrays.
+        Defaults to the sum of ``eligible``.
 
     Returns
     -------
@@ -80,7 +84,7 @@ def ceiling_advice(lines: pd.DataFrame, eligible: np.ndarray, allocated: np.ndar
         cover the eligible need) and the regions and sectors losing most (``by_region``,
         ``by_sector``: code and persons cut).
     """
-    need = float(np.sum(eligible))
+    need = float(np.sum(eligible)) if eligible_total is None else float(eligible_total)
     cut = np.clip(np.asarray(eligible, dtype=float) - allocated, 0.0, None)
     frame = pd.DataFrame({"region": lines["region"].to_numpy(), "sector": lines["sector"].to_numpy(),
                           "cut": cut})

@@ -144,3 +144,35 @@ def test_overlapping_labels_are_detected(tmp_path):
                     f"</svg></figure><script>{OVERLAP_SCRIPT}</script></body></html>")
     result = chromium(page.as_uri(), tmp_path / "profile", "--dump-dom")
     assert 'data-count="1"' in result.stdout
+
+
+# Lists the tables wider than the box that holds them, as the browser lays them out: a column
+# past the edge is one a reader does not see without scrolling.
+OVERFLOW_SCRIPT = """
+(function () {
+  var wide = [];
+  document.querySelectorAll("table").forEach(function (table) {
+    var box = table.parentElement, section = table.closest("section");
+    if (table.scrollWidth > box.clientWidth + 1) {
+      wide.push((section ? section.id : "?") + ": " + table.scrollWidth + " > " + box.clientWidth);
+    }
+  });
+  var out = document.createElement("pre");
+  out.id = "overflow";
+  out.setAttribute("data-tables", String(document.querySelectorAll("table").length));
+  out.textContent = wide.join(" | ");
+  document.body.appendChild(out);
+})();
+"""
+
+
+def test_every_table_fits_the_page_at_1400_pixels(report, tmp_path):
+    page = tmp_path / "measured.html"
+    html = report.read_text(encoding="utf-8")
+    page.write_text(html.replace("</body>", f"<script>{OVERFLOW_SCRIPT}</script></body>"),
+                    encoding="utf-8")
+    result = chromium(page.as_uri(), tmp_path / "profile", "--window-size=1400,4000", "--dump-dom")
+    block = re.search(r'<pre id="overflow" data-tables="(\d+)">(.*?)</pre>', result.stdout, re.S)
+    assert block, "the measuring script did not run"
+    assert int(block.group(1)) > 10
+    assert block.group(2) == ""

@@ -225,3 +225,23 @@ def test_policy_sheet_has_readable_names(book):
     values = dict(zip(names, (r[2] for r in rows)))
     assert values[t.column("region_floors")] == t("none")
     assert values[t.column("working_age_mortality")] == pytest.approx(0.004)
+
+
+def test_long_texts_are_wrapped_where_a_reader_can_see_them():
+    from openpyxl import Workbook
+
+    from forecast.deliverables import workbook
+
+    sheet = Workbook().active
+    paragraph = "word " * 100  # 500 characters
+    assert workbook._note(sheet, 1, "short") == 2
+    assert workbook._note(sheet, 2, paragraph) == 3
+    assert not sheet["A1"].alignment.wrap_text and "A1" not in sheet.merged_cells
+    assert sheet["A2"].alignment.wrap_text and "A2:J2" in {str(r) for r in sheet.merged_cells.ranges}
+    assert sheet.row_dimensions[2].height == workbook.LINE_HEIGHT * 5  # 500 / 110 characters a line
+    frame = pd.DataFrame({"item": ["definition", "name"], "value": [paragraph, "x"]})
+    workbook._table(sheet, frame, Labels("en"), start_row=5)
+    long_cell, short_cell = sheet["B6"], sheet["B7"]
+    assert long_cell.alignment.wrap_text and not short_cell.alignment.wrap_text
+    assert sheet.row_dimensions[6].height == workbook.LINE_HEIGHT * 10  # 500 / 50 characters
+    assert sheet.column_dimensions["B"].width == workbook.MAX_WIDTH

@@ -264,3 +264,33 @@ def test_employer_demand_uses_permits_history_or_the_national_utilisation():
     assert demand.tolist() == [6.0, 6.0, 3.0]
     assert demand_from_history(None, np.ones(3), quota, 0.6).tolist() == [6.0, 6.0, 0.0]
     assert expected_uptake(quota, demand).tolist() == [6.0, 6.0, 0.0]
+
+
+def test_the_lines_rounding_of_the_eligible_need_is_no_cut():
+    # 2,100 lines written to 0.1 person sum to 23,913.4 where the exact need is 23,914.0; the
+    # allocation gives the exact need in full: nothing was cut, and the headline says so.
+    shortage = np.array([100.0, 0.0])
+    stages = {"need_from_shortage": 30.0, "foreign_need": 30.0, "after_protected": 30.0,
+              "after_regulated": 30.0, "eligible_need": 23913.4, "eligible_exact": 23914.0,
+              "allocated": 23914.0, "proposal": 23914.0, "uptake": 9401.0}
+    rows = headline_table(shortage, np.array([True, True]), stages, 0.7, 1.0).set_index("item")
+    assert rows.loc["ceiling_cut", "persons"] == 0
+    assert rows.loc["eligible_need", "persons"] + rows.loc["rounding", "persons"] == 23914
+    stages["allocated"] = 20000.0  # a cut of 3,914 exact persons, from the written 23,913
+    rows = headline_table(shortage, np.array([True, True]), stages, 0.7, 1.0).set_index("item")
+    assert rows.loc["ceiling_cut", "persons"] == round(23913.4 - 3914.0) - 23913
+
+
+def test_the_ceiling_advice_quotes_the_written_need_and_cuts_only_what_the_allocation_cut():
+    from forecast.quota.ranges import ceiling_advice
+
+    lines = pd.DataFrame({"region": ["KZ-71", "KZ-75"], "sector": ["C", "F"]})
+    eligible = np.array([1000.46, 1000.46])     # written 1,000.5 each: 2,001.0 in all
+    advice = ceiling_advice(lines, eligible, eligible.copy(), 5000, 1e6, eligible_total=2001.0)
+    assert advice["eligible_need"] == 2001 and advice["cut"] == 0
+    assert advice["by_region"] == [] and advice["by_sector"] == [] and not advice["binding"]
+    advice = ceiling_advice(lines, eligible, np.array([1000.46, 400.46]), 1400, 1e6,
+                            eligible_total=2001.0)
+    assert advice["binding"] and advice["excess"] == 601 and advice["cut"] == 600
+    assert advice["by_sector"] == [{"sector": "F", "cut": 600}]
+    assert advice["percent_needed"] == 0.21      # 2,001 of a million, up to the hundredth
