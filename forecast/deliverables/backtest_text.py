@@ -37,7 +37,7 @@ def _closer(share: float | None, t: Labels) -> str:
     return t(key, percent=t.percent(abs(share), 0))
 
 
-def quality_sentence(backtest: dict | None, t: Labels) -> str:
+def quality_sentence(backtest: dict | None, t: Labels, horizon: int = 1) -> str:
     """The plain-words summary of the quota back-test, or how to get one (``--backtest 3``)."""
     if not backtest or not backtest.get("pooled"):
         return t("quality.none")
@@ -47,13 +47,15 @@ def quality_sentence(backtest: dict | None, t: Labels) -> str:
     recommendation = errors.get("recommendation")
     values = {name: errors.get(name) for name in REFERENCES}
     need = t("quality.need_truth") if backtest.get("basis") == "truth" else t("quality.need_observed")
+    # The back-test's quotas are made a year ahead; a proposal further ahead says so.
+    ahead = " " + t("quality.horizon", run=int(horizon)) if int(horizon) > 1 else ""
     return t("quality.sentence", n=len(years), years=span, need=need,
              vs_status_quo=_closer(improvement(recommendation, values["status_quo"]), t),
              vs_zero=_closer(improvement(recommendation, values["zero"]), t),
              vs_last_year=_closer(improvement(recommendation, values["last_year_need"]), t),
              recommendation=share_text(recommendation, t),
              status_quo=share_text(values["status_quo"], t), zero=share_text(values["zero"], t),
-             last_year=share_text(values["last_year_need"], t))
+             last_year=share_text(values["last_year_need"], t)) + ahead
 
 
 def model_sentence(info: dict, t: Labels) -> str:
@@ -104,8 +106,16 @@ def run_notes(info: dict, pieces: dict[str, Any], t: Labels, net_shortage: float
     backtest_note = (t("quality.scenario_note", name=scenario["title"])
                      if scenario["name"] != "baseline" and pieces.get("quota_backtest") is not None else "")
     return {"net_shortage": net_shortage, "scenario": scenario,
-            "quality": quality_sentence(info.get("quota_backtest"), t), "absent": absent,
+            "quality": quality_sentence(info.get("quota_backtest"), t, _horizon(info)),
+            "absent": absent,
             "backtest_note": backtest_note, "models": model_sentence(info, t)}
+
+
+def _horizon(info: dict) -> int:
+    """Years from the last data year to the quota year (1 when the run does not say)."""
+    if info.get("year") is None or info.get("origin") is None:
+        return 1
+    return int(info["year"]) - int(info["origin"])
 
 
 def document_title(content) -> str:

@@ -183,6 +183,8 @@ def planner_content(data, run, lang: str = "en", *, panel: SeriesPanel | None = 
     quantiles = {f"p{round(q * 100):02d}": float(skilled[f"shortage_p{round(q * 100):02d}"].sum())
                  for q in QUANTILES}
     quantiles["central"] = float(skilled["shortage"].sum())
+    # What the quota is planned on: the drivers add up to the central forecast, not to this.
+    quantiles["planned"] = net_shortage_total(skilled, planning)
     totals = skilled[list(DRIVERS)].sum()
     drivers = pd.concat([totals[list(OPENING_DRIVERS)], -totals[list(SEEKER_DRIVERS)]])
     panel = panel if panel is not None else build_series_panel(data)

@@ -271,7 +271,8 @@ def render_report(content: PlannerContent) -> str:
                  + table_html(regions, t, limit=None, total=region_total) + "</section>")
 
     parts.append(f'<section id="drivers"><h2>{_esc(t("section.drivers"))}</h2>'
-                 + _figure("drivers", charts.waterfall(content), t("caption.drivers", year=content.year))
+                 + _figure("drivers", charts.waterfall(content),
+                           t("caption.drivers", year=content.year) + " " + _planned_note(content, t))
                  + "</section>")
 
     for name in ("ranking", "scenarios"):
@@ -345,6 +346,14 @@ def _mechanism_sections(view: dict, t: Labels) -> str:
               f'<p>{_esc(view["uptake_caption"])}</p><p>{_esc(view["reallocation_text"])}</p>'
               + table_html(view["fee_scenario"], t, limit=None) + "</section>")
     return headline + uptake
+
+
+def _planned_note(content: PlannerContent, t: Labels) -> str:
+    """How the drivers' central shortage and the one the quota is planned on differ."""
+    q = content.shortage_quantiles
+    return t("caption.drivers_planned", central=t.integer(q["central"]),
+             planned=t.integer(q["planned"]),
+             quantile=round(100 * float(content.info["policy"].get("planning_quantile", 0.5))))
 
 
 def _range_label(info: dict, t: Labels) -> str:

@@ -41,6 +41,15 @@ def test_the_sentence_reads_its_numbers_from_the_table():
     assert improvement(0.5, 0.0) is None
 
 
+@pytest.mark.parametrize("lang", ["en", "ru", "kk"])
+def test_a_proposal_further_ahead_than_the_back_test_says_so(lang):
+    t = Labels(lang)
+    a_year = quality_sentence(BACKTEST, t, 1)
+    ahead = quality_sentence(BACKTEST, t, 3)
+    assert ahead == a_year + " " + t("quality.horizon", run=3)
+    assert "3" in t("quality.horizon", run=3) and "{" not in ahead
+
+
 @pytest.mark.parametrize("lang", ["ru", "kk"])
 def test_the_sentence_is_translated(lang):
     text = quality_sentence(BACKTEST, Labels(lang))
