@@ -160,7 +160,8 @@ def _absent(labels: Labels, what: str) -> str:
     return f'<p class="absent">{_esc(labels("absent", what=labels(what)))}</p>'
 
 
-def _figure(name: str, svg: str, caption: str) -> str:
+def figure_html(name: str, svg: str, caption: str) -> str:
+    """A chart's SVG in its ``<figure>``, with its caption."""
     return (f'<figure class="chart" id="chart-{name}" data-chart="{name}">{svg}'
             f"<figcaption>{_esc(caption)}</figcaption></figure>")
 
@@ -195,7 +196,7 @@ def _piece_html(piece, labels: Labels) -> str:
     return f"<p>{_esc(piece)}</p>"
 
 
-def _page(title: str, body: str, labels: Labels, synthetic: bool | list[str]) -> str:
+def page_html(title: str, body: str, labels: Labels, synthetic: bool | list[str]) -> str:
     """``synthetic``: whether synthetic tables fed the page, or their names (then named)."""
     banner = ""
     if synthetic:
@@ -247,31 +248,31 @@ def render_report(content: PlannerContent) -> str:
 
     q = content.shortage_quantiles
     parts.append(f'<section id="outlook"><h2>{_esc(t("section.outlook"))}</h2>'
-                 + _figure("fan", charts.fan_chart(content), t("caption.fan", origin=content.origin, year=content.year,
+                 + figure_html("fan", charts.fan_chart(content), t("caption.fan", origin=content.origin, year=content.year,
                                                                  p05=t.integer(q["p05"]), p95=t.integer(q["p95"])))
                  + "</section>")
 
     by_sector = content.by_sector.sort_values(["quota", "sector"], ascending=[False, True])
     parts.append(f'<section id="sectors"><h2>{_esc(t("section.sectors"))}</h2>'
-                 + _figure("sectors", charts.sectors_chart(content), t("caption.sectors"))
+                 + figure_html("sectors", charts.sectors_chart(content), t("caption.sectors"))
                  + table_html(by_sector.drop(columns=["intensity"]), t, limit=None,
                               total=by_sector[person_columns(by_sector)].sum().to_dict())
                  + "</section>")
 
     parts.append(f'<section id="map"><h2>{_esc(t("section.map"))}</h2>'
-                 + _figure("map", charts.tile_map(content), t("caption.map_planned")) + "</section>")
+                 + figure_html("map", charts.tile_map(content), t("caption.map_planned")) + "</section>")
 
     regions = content.by_region.drop(columns=["tile_row", "tile_col", "intensity"])
     has_status_quo = "status_quo" in regions and regions["status_quo"].notna().any()
     region_total = regions[person_columns(regions)].sum().to_dict()
     parts.append(f'<section id="regions"><h2>{_esc(t("section.regions"))}</h2>'
-                 + _figure("regions", charts.regions_chart(content),
+                 + figure_html("regions", charts.regions_chart(content),
                            t("caption.regions") if has_status_quo else t("caption.regions_no_sq"))
                  + ("" if has_status_quo else _absent(t, "piece.status_quo"))
                  + table_html(regions, t, limit=None, total=region_total) + "</section>")
 
     parts.append(f'<section id="drivers"><h2>{_esc(t("section.drivers"))}</h2>'
-                 + _figure("drivers", charts.waterfall(content),
+                 + figure_html("drivers", charts.waterfall(content),
                            t("caption.drivers", year=content.year) + " " + _planned_note(content, t))
                  + "</section>")
 
@@ -284,7 +285,7 @@ def render_report(content: PlannerContent) -> str:
 
     backtest = [f'<section id="backtest"><h2>{_esc(t("section.backtest"))}</h2>']
     if content.demand_backtest is not None:
-        backtest.append(_figure("backtest", charts.backtest_chart(content.demand_backtest, t),
+        backtest.append(figure_html("backtest", charts.backtest_chart(content.demand_backtest, t),
                                 t("caption.backtest")))
         backtest.append(table_html(content.demand_backtest, t, limit=None))
     else:
@@ -319,7 +320,7 @@ def render_report(content: PlannerContent) -> str:
                     if content.notes.get("models") else "")
                  + f"{_provenance_tables(info, t)}"
                  f"<p class=\"note\">{_esc(t('provenance.note'))}</p></section>")
-    return _page(document_title(content), "\n".join(parts), t,
+    return page_html(document_title(content), "\n".join(parts), t,
                  (list(data.get("synthetic_tables") or []) or True) if content.synthetic else False)
 
 
@@ -368,41 +369,3 @@ def _range_label(info: dict, t: Labels) -> str:
 def write_report(path: Path, content: PlannerContent) -> None:
     """Write the report of one run to ``path`` (UTF-8)."""
     Path(path).write_text(render_report(content), encoding="utf-8")
-
-
-def forecast_page(result, synthetic: bool, lang: str = "en", top: int = 20) -> str:
-    """The short page of ``labor-forecast forecast``: tiers, regions and the largest shortages."""
-    t = Labels(lang)
-    table = result.table
-    tiers = table["tier"].value_counts().reindex(["severe shortage", "shortage", "balance", "surplus"],
-                                                  fill_value=0)
-    tier_frame = pd.DataFrame({"tier": [t.tier(k) for k in tiers.index], "cells": tiers.to_numpy()})
-    skilled = table[table["skill"].isin(["high", "medium"])]
-    regions = skilled.groupby("region", as_index=False)[["demand", "openings", "seekers", "shortage"]].sum()
-    regions.insert(1, "region_name", regions["region"].map(t.region))
-    largest = table.sort_values(["shortage", "region", "sector", "skill"],
-                                ascending=[False, True, True, True]).head(top)
-    largest = largest[["region", "sector", "skill", "demand", "openings", "seekers", "shortage",
-                       "shortage_p05", "shortage_p95", "tier"]].copy()
-    largest.insert(1, "region_name", largest["region"].map(t.region))
-    largest.insert(3, "sector_name", largest["sector"].map(t.sector))
-    largest["skill"] = largest["skill"].map(t.skill)
-    largest["tier"] = largest["tier"].map(t.tier)
-    body = (f"<h1>{_esc(t('forecast.title', year=result.year))}</h1>"
-            f'<p class="meta">{_esc(t("forecast.meta", origin=result.origin, cells=len(table)))}</p>'
-            f"<h2>{_esc(t('forecast.tiers'))}</h2>{table_html(tier_frame, t, limit=None)}"
-            f"<h2>{_esc(t('forecast.regions'))}</h2>"
-            + table_html(regions, t, limit=None, total=regions[["demand", "openings", "seekers", "shortage"]].sum().to_dict())
-            + f"<h2>{_esc(t('forecast.largest', top=top))}</h2>{table_html(largest, t, limit=None)}"
-            f'<p class="note">{_esc(t("forecast.note"))}</p>')
-    return _page(t("forecast.title", year=result.year), body, t, synthetic)
-
-
-def backtest_page(metrics: pd.DataFrame, h: int, windows: int, synthetic: bool, lang: str = "en") -> str:
-    """The short page of ``labor-forecast backtest``: accuracy by horizon, as chart and table."""
-    t = Labels(lang)
-    body = (f"<h1>{_esc(t('backtest.title'))}</h1>"
-            f'<p class="meta">{_esc(t("backtest.meta", h=h, windows=windows))}</p>'
-            + _figure("backtest", charts.backtest_chart(metrics, t), t("caption.backtest"))
-            + table_html(metrics, t, limit=None))
-    return _page(t("backtest.title"), body, t, synthetic)

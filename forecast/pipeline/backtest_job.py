@@ -59,7 +59,7 @@ def run_backtest(data: Dataset, *, h: int = 3, windows: int = 5, out: str | Path
     if out is None:
         return BacktestRun(result, info, None)
     # Imported here, so that importing the pipeline does not load the report's charts.
-    from forecast.deliverables.report import backtest_page
+    from forecast.deliverables.pages import backtest_page
 
     with staged_output(out, force=force) as stage, \
             progress.stage("deliverables: backtest.csv, metrics.csv, backtest.html, run.json"):

@@ -55,7 +55,7 @@ def run_forecast(data: Dataset, year: int, *, out: str | Path | None = None, for
     if out is None:
         return ForecastRun(result, info, None)
     # Imported here, so that importing the pipeline does not load the report's charts.
-    from forecast.deliverables.report import forecast_page
+    from forecast.deliverables.pages import forecast_page
 
     with staged_output(out, force=force) as stage, \
             progress.stage("deliverables: shortage.csv, shortage.html, run.json"):
