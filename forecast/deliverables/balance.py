@@ -47,3 +47,12 @@ def ranking_view(piece):
     if isinstance(piece, dict):
         return {key: ranking_view(value) for key, value in piece.items()}
     return piece
+
+
+def approved_last_year(info: dict) -> dict | None:
+    """Last year's approved quota as the run recorded it (``year``, ``total``), or None when the
+    data hold no quota for that year."""
+    last = (info.get("comparison") or {}).get("last_year") or {}
+    if not last.get("available") or last.get("total") is None:
+        return None
+    return {"year": int(last["year"]), "total": int(last["total"])}

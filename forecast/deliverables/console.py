@@ -12,6 +12,7 @@ import time
 
 import pandas as pd
 
+from forecast.deliverables.balance import approved_last_year
 from forecast.deliverables.comparison import scenario_title
 from forecast.deliverables.i18n import Labels
 
@@ -86,6 +87,9 @@ def quota_summary(result, console: Console | None = None, rows: int = 10, lang: 
         context += ", " + t("summary.scenario", name=scenario_title(scenario, t))
     lines.append(bold(t("summary.title", year=info["year"])) + f" ({context})")
     labels = {key: t(f"summary.{key}") for key in ("recommended", "ceiling", "status_quo")}
+    last = approved_last_year(info)
+    if last is not None:
+        labels["last_year"] = t("fig.last_year", year=last["year"])
     width = max(len(text) for text in labels.values())
     # The uptake line may run longer: the column keeps the width of the three figures above.
     labels["uptake"] = t("summary.uptake")
@@ -106,6 +110,8 @@ def quota_summary(result, console: Console | None = None, rows: int = 10, lang: 
                          high=t.percent(high, 0)))
     if "status_quo" in quota:
         lines.append(f"  {labels['status_quo']:<{width}}  {t.integer(quota['status_quo'].sum()):>10}")
+    if last is not None:
+        lines.append(f"  {labels['last_year']:<{width}}  {t.integer(last['total']):>10}")
     if advice and advice["binding"]:
         where = ", ".join([t.region(r["region"]) for r in advice["by_region"][:3]]
                           + [t.sector(r["sector"]) for r in advice["by_sector"][:3]])

@@ -16,6 +16,7 @@ from pathlib import Path
 import pandas as pd
 
 from forecast.deliverables import charts
+from forecast.deliverables.balance import approved_last_year
 from forecast.deliverables.content import PlannerContent
 from forecast.deliverables.provenance import provenance_view
 from forecast.deliverables.backtest_text import document_title
@@ -228,6 +229,9 @@ def render_report(content: PlannerContent) -> str:
         (t.integer(totals["foreign_need"]), t("fig.need")),
         (t.integer(content.notes["net_shortage"]), t("fig.net_shortage", year=content.year)),
     ]
+    last = approved_last_year(info)
+    if last is not None:
+        figures.insert(2, (t.integer(last["total"]), t("fig.last_year", year=last["year"])))
     view = content.mechanisms
     if view:
         uptake = info["uptake"]

@@ -23,6 +23,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from forecast.deliverables.backtest_text import document_title
+from forecast.deliverables.balance import approved_last_year
 from forecast.deliverables.content import PlannerContent
 from forecast.deliverables.provenance import provenance_view
 from forecast.deliverables.stable_xlsx import save_stable
@@ -247,6 +248,10 @@ def _summary(sheet: Worksheet, content: PlannerContent) -> None:
                               "value": [uptake["expected_uptake"], uptake["expected_unused"],
                                         uptake["moved"]]})
         items = pd.concat([items.iloc[:4], extra, items.iloc[4:]], ignore_index=True)
+    last = approved_last_year(info)
+    if last is not None:
+        extra = pd.DataFrame({"item": [t("fig.last_year", year=last["year"])], "value": [last["total"]]})
+        items = pd.concat([items.iloc[:1], extra, items.iloc[1:]], ignore_index=True)
     start = row + 1
     next_row = _table(sheet, items.astype({"value": object}), t, start_row=start)
     # Persons get thousands separators; the last three items (years, a flag) do not.

@@ -230,3 +230,12 @@ def test_the_drivers_caption_sets_the_central_shortage_beside_the_planned_one(sa
     planned = round(skilled[T.column("shortage_p50")].sum())
     assert central != planned
     assert f"{central:,}" in caption and f"{planned:,}" in caption
+
+
+def test_last_years_approved_quota_is_one_number_everywhere(documents):
+    last = documents.run.run_info["comparison"]["last_year"]
+    assert last["available"]
+    label = T("fig.last_year", year=last["year"])
+    values = [documents.cards[label], documents.summary[label],
+              _terminal_figure(documents.terminal, label)]
+    assert all(same(value, last["total"], 0) for value in values), values
