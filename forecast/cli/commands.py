@@ -92,6 +92,7 @@ def _quota(args: argparse.Namespace) -> int:
 def _quota_run(args: argparse.Namespace, console, out: Path) -> int:
     from forecast.deliverables.comparison import comparison_summary
     from forecast.deliverables.console import quota_summary
+    from forecast.deliverables.i18n import Labels
     from forecast.pipeline import run_quota
 
     scenarios = len(SCENARIO_NAMES) if args.compare == ["all"] else len(args.compare or [])
@@ -116,7 +117,8 @@ def _quota_run(args: argparse.Namespace, console, out: Path) -> int:
     comparison = comparison_summary(result, args.lang, console.bold)
     if comparison:
         console.say("\n" + comparison)
-    console.say(f"\nwrote {out}/quota.csv, quota.xlsx, report.html, run.json")
+    console.say("\n" + Labels(args.lang)("summary.wrote", folder=out,
+                                          files="quota.csv, quota.xlsx, report.html, run.json"))
     return 0
 
 

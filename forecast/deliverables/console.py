@@ -70,6 +70,16 @@ class Steps:
         self.bar.close()
 
 
+
+def short_name(name: str, width: int = 44) -> str:
+    """``name`` cut to ``width`` characters at a word boundary, with an ellipsis when cut."""
+    if len(name) <= width:
+        return name
+    cut = name[:width - 1]
+    if name[width - 1] != " ":  # the cut falls inside a word: drop that word
+        cut = cut.rsplit(" ", 1)[0]
+    return cut.rstrip(" ,;") + "…"
+
 def quota_summary(result, console: Console | None = None, rows: int = 10, lang: str = "en") -> str:
     """The terminal summary of a quota run, in ``lang``: headline figures, regions, largest lines."""
     t = Labels(lang)
@@ -143,7 +153,7 @@ def quota_summary(result, console: Console | None = None, rows: int = 10, lang: 
     if len(by_line):
         lines += ["", bold(t("summary.largest", n=len(by_line)))]
         by_line = pd.DataFrame({"region_name": by_line["region"].map(t.region),
-                                "sector_name": by_line["sector"].map(t.sector).str.slice(0, 44),
+                                "sector_name": by_line["sector"].map(lambda code: short_name(t.sector(code))),
                                 "quota": by_line["quota"]})
         lines += text_table(by_line, None, t)
     return "\n".join(lines)

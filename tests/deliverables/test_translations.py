@@ -166,3 +166,19 @@ def test_translated_documents_name_the_forecasters(translated):
     for text in (page, joined):
         assert "naive+" not in text and "+theta" not in text
         assert f"+ {name}" in text
+
+
+def test_long_names_are_cut_at_a_word_on_the_terminal():
+    from forecast.deliverables.console import short_name
+
+    name = "Wholesale and retail trade; repair of motor vehicles and motorcycles"
+    assert short_name(name) == "Wholesale and retail trade; repair of motor…"
+    assert len(short_name(name)) <= 44 and short_name("Education") == "Education"
+    ru = "Оптовая и розничная торговля; ремонт автомобилей и мотоциклов"
+    assert short_name(ru) == "Оптовая и розничная торговля; ремонт…"
+
+
+@pytest.mark.parametrize("lang", ["ru", "kk"])
+def test_the_terminal_says_what_it_wrote_in_the_readers_language(lang):
+    text = Labels(lang)("summary.wrote", folder="/tmp/q", files="quota.csv")
+    assert "/tmp/q" in text and "quota.csv" in text and "wrote" not in text
