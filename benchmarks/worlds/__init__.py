@@ -1,8 +1,9 @@
 """Synthetic worlds for scoring the library on data it did not make.
 
 Each world is a data-generating process of its own (none uses ``forecast/sample``), a module with
-``write_world(directory, *, seed, last_year) -> WorldTruth`` that writes a complete data
-directory on the table contract and its truth for the following years:
+its ``NAME`` and ``simulate_world``; ``WORLDS[name](directory, *, seed, last_year) -> WorldTruth``
+(:func:`~benchmarks.worlds.common.write_world`) writes a complete data directory on the table
+contract and its truth for the following years:
 
 - :mod:`benchmarks.worlds.flow`: the need is a flow: jobs grow with sector trends and persistent
   (AR) growth momentum, replacement comes from an ageing workforce;
@@ -18,9 +19,12 @@ world with the library's own back-test (``labor-forecast quota --backtest``).
 
 from __future__ import annotations
 
+from functools import partial
+
 from . import flow, shock, stock
-from .common import WorldTruth
+from .common import WorldTruth, write_world
 
-WORLDS = {"flow": flow.write_world, "stock": stock.write_world, "shock": shock.write_world}
+MODULES = {world.NAME: world for world in (flow, stock, shock)}
+WORLDS = {name: partial(write_world, world) for name, world in MODULES.items()}
 
-__all__ = ["WORLDS", "WorldTruth", "flow", "shock", "stock"]
+__all__ = ["MODULES", "WORLDS", "WorldTruth", "flow", "shock", "stock"]

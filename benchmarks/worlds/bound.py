@@ -48,11 +48,10 @@ import pandas as pd
 from benchmarks._process import RESULTS_DIR, save_json
 from benchmarks.models._common import machine_info, versions
 
-from . import flow, shock, stock
+from . import MODULES
 from .run import (BACKTEST_YEARS, FIRST_YEAR, LAST_YEAR, SEED, TARGET_DISTRIBUTION, TARGET_RANK,
                   pooled, scores, skilled_demand, uncapped_policy, world_need_lines)
 
-MODULES = {"flow": flow, "stock": stock, "shock": shock}
 REPLICATES = 200
 
 
@@ -109,7 +108,8 @@ def world_bound(name: str, *, seed: int, policy: dict, replicates: int = REPLICA
         lines = pd.concat([world_need_lines(need, year, policy) for need in needs], axis=1)
         actual = world_need_lines(truth, year, policy)
         skilled = skilled_demand(truth, year)
-        rules = {"conditional_mean": lines.mean(axis=1), "conditional_median": lines.median(axis=1),
+        mean = lines.mean(axis=1)
+        rules = {"conditional_mean": mean, "conditional_median": lines.median(axis=1),
                  "last_year_need": world_need_lines(truth, year - 1, policy)}
         for rule, forecast in rules.items():
             rows.append({"year": year, "rule": rule, **scores(forecast, actual, skilled, closed)})
@@ -121,8 +121,7 @@ def world_bound(name: str, *, seed: int, policy: dict, replicates: int = REPLICA
             expected.append({"year": year, "rule": "conditional_mean",
                              **scores(others, lines.iloc[:, r], skilled_demand(need, year), closed)})
         # How far a single replicate's lines fall from their mean: the year's own noise.
-        spread.append(float((lines.sub(lines.mean(axis=1), axis=0)).abs().sum().mean()
-                            / lines.mean(axis=1).sum()))
+        spread.append(float(lines.sub(mean, axis=0).abs().sum().mean() / mean.sum()))
     summary, over_replicates = pooled(rows), pooled(expected)["conditional_mean"]
     return {"world": name, "seed": seed, "replicates": replicates,
             "years": [last_year + 1, last_year + k], "by_year": rows, "pooled": summary,

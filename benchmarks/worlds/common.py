@@ -563,6 +563,17 @@ def finish_world(name: str, description: str, directory: str | Path, *, seed: in
     return truth
 
 
+def write_world(world, directory: str | Path, *, seed: int, last_year: int, first_year: int = 2000,
+                horizon: int = 3) -> WorldTruth:
+    """Write the data directory (``first_year..last_year``) and the truth (``truth/``, through
+    ``last_year + horizon``) of ``world``, a world module (its ``NAME``, its docstring's first
+    paragraph as the description and its ``simulate_world``), into ``directory``."""
+    simulated = world.simulate_world(seed=seed, last_year=last_year, first_year=first_year,
+                                     horizon=horizon)
+    return finish_world(world.NAME, world.__doc__.split("\n\n")[0], directory, seed=seed,
+                        first_year=first_year, last_year=last_year, **simulated)
+
+
 def simulate_years(first_year: int, last_year: int, horizon: int) -> list[int]:
     if horizon < 0:
         raise ValueError(f"horizon={horizon}: expected 0 or more years of truth after last_year")

@@ -17,12 +17,11 @@ employment is jobs less vacancies.
 
 from __future__ import annotations
 
-from pathlib import Path
 
 import numpy as np
 
-from .common import (KINDS, REGIONS, SECTORS, SKILLS, Demography, WorldTruth, cycle_shocks,
-                     finish_world, sector_vector, simulate, simulate_years)
+from .common import (KINDS, REGIONS, SECTORS, SKILLS, Demography, cycle_shocks,
+                     sector_vector, simulate, simulate_years)
 
 NAME = "flow"
 RNG_STREAM = 1  # the world's generator is seeded [seed, RNG_STREAM]
@@ -73,7 +72,7 @@ def flow_vacancies(rng: np.random.Generator, share_posted: float = SHARE_OF_SHOR
 def simulate_world(*, seed: int, last_year: int, first_year: int = 2000, horizon: int = 3,
                    rng: np.random.Generator | None = None, on_year=None) -> dict:
     """The flow world in memory: ``truth_last_year``, ``tables``, ``need``, ``demography`` and
-    ``parameters``, as :func:`write_world` writes them. ``rng`` replaces the world's generator
+    ``parameters``, as :func:`~benchmarks.worlds.common.write_world` writes them. ``rng`` replaces the world's generator
     (seeded ``[seed, RNG_STREAM]``) and ``on_year`` is passed to
     :func:`~benchmarks.worlds.common.simulate`: both for :mod:`benchmarks.worlds.bound`."""
     years = simulate_years(first_year, last_year, horizon)
@@ -88,12 +87,3 @@ def simulate_world(*, seed: int, last_year: int, first_year: int = 2000, horizon
                   "frictional_vacancies": FRICTIONAL, "need": "max(openings - supply, 0)"}
     return {"truth_last_year": years[-1], "tables": tables, "need": need,
             "demography": demography_table, "parameters": parameters}
-
-
-def write_world(directory: str | Path, *, seed: int, last_year: int, first_year: int = 2000,
-                horizon: int = 3) -> WorldTruth:
-    """Write the flow world's data directory (``first_year..last_year``) and its truth
-    (``truth/``, through ``last_year + horizon``) into ``directory``."""
-    world = simulate_world(seed=seed, last_year=last_year, first_year=first_year, horizon=horizon)
-    return finish_world(NAME, __doc__.split("\n\n")[0], directory, seed=seed,
-                        first_year=first_year, last_year=last_year, **world)

@@ -21,11 +21,10 @@ part of openings - supply per cell.
 
 from __future__ import annotations
 
-from pathlib import Path
 
 import numpy as np
 
-from .common import (KINDS, REGIONS, SECTORS, SKILLS, Demography, WorldTruth, finish_world,
+from .common import (KINDS, REGIONS, SECTORS, SKILLS, Demography,
                      sector_vector, simulate, simulate_years)
 from .flow import AGE_FACTOR, FRICTIONAL, MomentumGrowth, flow_vacancies
 
@@ -77,7 +76,7 @@ def emigration_shift(last_year: int):
 def simulate_world(*, seed: int, last_year: int, first_year: int = 2000, horizon: int = 3,
                    rng: np.random.Generator | None = None, on_year=None) -> dict:
     """The shock world in memory: ``truth_last_year``, ``tables``, ``need``, ``demography`` and
-    ``parameters``, as :func:`write_world` writes them. ``rng`` replaces the world's generator
+    ``parameters``, as :func:`~benchmarks.worlds.common.write_world` writes them. ``rng`` replaces the world's generator
     (seeded ``[seed, RNG_STREAM]``) and ``on_year`` is passed to
     :func:`~benchmarks.worlds.common.simulate`: both for :mod:`benchmarks.worlds.bound`."""
     years = simulate_years(first_year, last_year, horizon)
@@ -99,12 +98,3 @@ def simulate_world(*, seed: int, last_year: int, first_year: int = 2000, horizon
                   "need": "max(openings - supply, 0)"}
     return {"truth_last_year": years[-1], "tables": tables, "need": need,
             "demography": demography_table, "parameters": parameters}
-
-
-def write_world(directory: str | Path, *, seed: int, last_year: int, first_year: int = 2000,
-                horizon: int = 3) -> WorldTruth:
-    """Write the shock world's data directory (``first_year..last_year``) and its truth
-    (``truth/``, through ``last_year + horizon``) into ``directory``."""
-    world = simulate_world(seed=seed, last_year=last_year, first_year=first_year, horizon=horizon)
-    return finish_world(NAME, __doc__.split("\n\n")[0], directory, seed=seed,
-                        first_year=first_year, last_year=last_year, **world)

@@ -68,6 +68,11 @@ def headline_table(shortage: np.ndarray, open_cells: np.ndarray, stages: dict[st
     positive = np.clip(shortage, 0.0, None)
     gross = float(positive.sum())
     open_short = float(positive[open_cells].sum())
+    # The cut is the exact allocation less the exact eligible need, put on the need as the lines
+    # write it (to 0.1 person, whose sum differs from the exact one by rounding); under half a
+    # person of cut is none: the rounding step carries it, so a cut never reads +1 where nothing
+    # was cut.
+    cut = stages["allocated"] - stages.get("eligible_exact", stages["eligible_need"])
     running = {
         "gross_shortage": gross,
         "closed_to_foreign": open_short,
@@ -80,14 +85,7 @@ def headline_table(shortage: np.ndarray, open_cells: np.ndarray, stages: dict[st
         "regulated": stages["after_regulated"],
         "local_content": stages["eligible_need"],
         "eligible_need": stages["eligible_need"],
-        # The cut is the exact allocation less the exact eligible need, put on the need as the
-        # lines write it (to 0.1 person, whose sum differs from the exact one by rounding);
-        # under half a person of cut is none: the rounding step carries it, so a cut never reads
-        # +1 where nothing was cut.
-        "ceiling_cut": stages["eligible_need"] + (
-            cut if abs(cut := stages["allocated"] - stages.get("eligible_exact",
-                                                                stages["eligible_need"])) >= 0.5
-            else 0.0),
+        "ceiling_cut": stages["eligible_need"] + (cut if abs(cut) >= 0.5 else 0.0),
         "rounding": stages["proposal"],
         "proposal": stages["proposal"],
         "unused": stages["uptake"],

@@ -122,12 +122,16 @@ def test_screenshot_is_taken_and_not_blank(report, tmp_path):
         shutil.copy(shot, os.path.join(artifacts, f"report-{lang}.png"))
 
 
-def test_chart_labels_do_not_overlap(report, tmp_path):
+def measured(report, tmp_path, script: str, width: int) -> subprocess.CompletedProcess:
+    """The DOM of ``report`` laid out ``width`` pixels wide with ``script`` run at its end."""
     page = tmp_path / "measured.html"
     html = report.read_text(encoding="utf-8")
-    page.write_text(html.replace("</body>", f"<script>{OVERLAP_SCRIPT}</script></body>"),
-                    encoding="utf-8")
-    result = chromium(page.as_uri(), tmp_path / "profile", "--window-size=1280,4000", "--dump-dom")
+    page.write_text(html.replace("</body>", f"<script>{script}</script></body>"), encoding="utf-8")
+    return chromium(page.as_uri(), tmp_path / "profile", f"--window-size={width},4000", "--dump-dom")
+
+
+def test_chart_labels_do_not_overlap(report, tmp_path):
+    result = measured(report, tmp_path, OVERLAP_SCRIPT, 1280)
     assert result.returncode == 0, result.stderr[-2000:]
     assert console_lines(result.stderr) == []
     block = re.search(r'<pre id="overlaps" data-count="(\d+)" data-measured="(\d+)">(.*?)</pre>',
@@ -167,11 +171,7 @@ OVERFLOW_SCRIPT = """
 
 
 def test_every_table_fits_the_page_at_1400_pixels(report, tmp_path):
-    page = tmp_path / "measured.html"
-    html = report.read_text(encoding="utf-8")
-    page.write_text(html.replace("</body>", f"<script>{OVERFLOW_SCRIPT}</script></body>"),
-                    encoding="utf-8")
-    result = chromium(page.as_uri(), tmp_path / "profile", "--window-size=1400,4000", "--dump-dom")
+    result = measured(report, tmp_path, OVERFLOW_SCRIPT, 1400)
     block = re.search(r'<pre id="overflow" data-tables="(\d+)">(.*?)</pre>', result.stdout, re.S)
     assert block, "the measuring script did not run"
     assert int(block.group(1)) > 10
