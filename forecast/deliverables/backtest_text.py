@@ -76,11 +76,25 @@ def model_sentence(info: dict, t: Labels) -> str:
     else:
         growth = t("model.combined", panel=t.percent(weight, 0), univariate=t.percent(1 - weight, 0),
                    features=features)
-    if "balance_forecast_share" not in how:
-        return growth
-    share = float(how["balance_forecast_share"])
-    return growth + " " + t("model.balance", forecast=t.percent(share, 0),
-                            observed=t.percent(1 - share, 0))
+    sentences = [growth]
+    if "balance_forecast_share" in how:
+        share = float(how["balance_forecast_share"])
+        sentences.append(t("model.balance", forecast=t.percent(share, 0),
+                           observed=t.percent(1 - share, 0)))
+    stock = stock_sentence((info.get("models") or {}).get("stock_dynamics") or {}, t)
+    return " ".join(sentences + ([stock] if stock else []))
+
+
+def stock_sentence(fit: dict, t: Labels) -> str:
+    """Whether the vacancies behave as a stock, and the rates the balance takes from them, from
+    ``run.json["models"]["stock_dynamics"]``; empty without a fit (no vacancies table)."""
+    if not fit or fit.get("r_squared") is None:
+        return ""
+    explained = t.percent(max(float(fit["r_squared"]), 0.0), 0)
+    if fit["accepted"]:
+        return t("model.stock", cells=t.integer(fit["cell_years"]), fit=explained,
+                 keep=t.percent(fit["keep_share"], 0), scale=t.number(fit["supply_scale"], 2))
+    return t("model.no_stock", fit=explained, limit=t.percent(fit["min_r_squared"], 0))
 
 
 def scenario_view(info: dict, t: Labels) -> dict:

@@ -73,7 +73,8 @@ def _forecast_part(forecast: ShortageForecast) -> dict:
         "assumptions": {k: v for k, v in forecast.assumptions.__dict__.items()},
         "models": {"forecaster": "models.AutoForecaster", "chosen": forecast.models,
                    "fallbacks": forecast.fallbacks.to_dict(orient="records"),
-                   "demand_model": dict(forecast.demand_model)},
+                   "demand_model": dict(forecast.demand_model),
+                   "stock_dynamics": dict(forecast.stock_dynamics)},
     }
 
 

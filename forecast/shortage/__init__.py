@@ -17,8 +17,10 @@ migration, hires from the unemployed). Read in this order:
   computes the balance and calibrates its quantiles on back-test errors;
 - :mod:`~forecast.shortage.demand_growth`: the panel model of demand growth across all cells,
   and its mix with the univariate growth; :mod:`~forecast.shortage.unfilled`: the unfilled
-  demand carried from the origin; :mod:`~forecast.shortage.anchoring`: the forecast balance
-  mixed with the balance last observed, in the share the back-test chooses;
+  demand carried from the origin; :mod:`~forecast.shortage.stock_dynamics`: whether the
+  vacancies behave as a stock, and if so the share of them kept and the scale of the seekers,
+  fitted on the vacancies; :mod:`~forecast.shortage.anchoring`: the forecast balance mixed with
+  the balance last observed, in the share the back-test chooses;
 - :mod:`~forecast.shortage.definitions`: the constants, :class:`Assumptions` (conversion rates)
   and :class:`ShortageForecast`;
 - :mod:`~forecast.shortage.conditions`: current conditions and a next-year tier classifier;
@@ -31,7 +33,9 @@ from forecast.shortage.definitions import (DRIVERS, MAX_HORIZON, MIN_HISTORY, QU
 from forecast.shortage.forecast import (borrow_for_small_cells, calibration_origins,
                                         classify_tiers, forecast_shortage)
 from forecast.shortage.panel import SeriesPanel, build_series_panel
+from forecast.shortage.stock_dynamics import StockDynamics, StockDynamicsByOrigin, fit_stock_identity
 
 __all__ = ["Assumptions", "DRIVERS", "MAX_HORIZON", "MIN_HISTORY", "QUANTILES", "SeriesPanel",
-           "ShortageForecast", "TIERS", "balance", "borrow_for_small_cells", "build_series_panel",
-           "calibration_origins", "classify_tiers", "forecast_shortage", "observed_balance"]
+           "ShortageForecast", "StockDynamics", "StockDynamicsByOrigin", "TIERS", "balance",
+           "borrow_for_small_cells", "build_series_panel", "calibration_origins", "classify_tiers",
+           "fit_stock_identity", "forecast_shortage", "observed_balance"]

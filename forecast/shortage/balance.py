@@ -10,6 +10,8 @@
     seekers  = graduates entering work (higher -> high skill, TVET -> medium skill,
                school leavers -> low skill)
              + immigrants and net internal migrants in work + hires from the unemployed
+               (all scaled, where the vacancies behave as a stock, by the supply scale that
+               forecast.shortage.stock_dynamics fits on them)
     shortage = openings - seekers        (positive: shortage; negative: surplus)
 
 :func:`balance` computes it from demand in the year and the year before and the flows of the year,
@@ -17,6 +19,8 @@ whether forecast (:mod:`forecast.shortage.forecast`) or observed (:func:`observe
 """
 
 from __future__ import annotations
+
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -27,8 +31,14 @@ from forecast.shortage.definitions import Assumptions
 from forecast.shortage.panel import SeriesPanel
 from forecast.shortage.unfilled import unfilled_stock
 
+if TYPE_CHECKING:
+    from forecast.shortage.stock_dynamics import StockDynamics
 
-def observed_balance(panel: SeriesPanel, year: int, assumptions: Assumptions) -> pd.DataFrame:
+SEEKERS = ["graduates", "immigration", "internal_migration", "unemployed"]
+
+
+def observed_balance(panel: SeriesPanel, year: int, assumptions: Assumptions,
+                     dynamics: StockDynamics | None = None) -> pd.DataFrame:
     """The balance in a past ``year`` computed from what was observed then (ex post)."""
     tables = panel.tables
     values = panel.series.set_index(["unique_id", "ds"])["y"]
@@ -37,13 +47,17 @@ def observed_balance(panel: SeriesPanel, year: int, assumptions: Assumptions) ->
     now = demand.xs(year, level="ds")
     previous = demand.xs(year - 1, level="ds").reindex(now.index)
     flows = values[~ids.str.match(r"^(demand|total)\|")].xs(year, level="ds")
-    return balance(tables, year - 1, year, now, previous, flows, assumptions)
+    return balance(tables, year - 1, year, now, previous, flows, assumptions, dynamics)
 
 
 def balance(tables: dict[str, pd.DataFrame], origin: int, year: int, demand: pd.Series,
-             previous: pd.Series, flows: pd.Series, assumptions: Assumptions) -> pd.DataFrame:
+            previous: pd.Series, flows: pd.Series, assumptions: Assumptions,
+            dynamics: StockDynamics | None = None) -> pd.DataFrame:
     """Openings, seekers and shortage per cell from demand in ``year`` and the year before, and
-    the flows of ``year``; the age structure is taken at ``origin``."""
+    the flows of ``year``; the age structure is taken at ``origin``.
+
+    With accepted ``dynamics`` (:mod:`forecast.shortage.stock_dynamics`) the seekers are scaled
+    by its supply scale and the carried stock keeps its keep share per year."""
     cells = demand.index.str.split("|", expand=True)
     table = pd.DataFrame({"region": cells.get_level_values(1), "sector": cells.get_level_values(2),
                           "skill": cells.get_level_values(3)}, index=demand.index)
@@ -68,10 +82,14 @@ def balance(tables: dict[str, pd.DataFrame], origin: int, year: int, demand: pd.
                                             assumptions.migrant_participation)
     table["graduates"] = _graduate_supply(flows, table, previous, school_leavers, assumptions)
     table["unemployed"] = _unemployed(flows, table, previous, assumptions)
-    table["unfilled"] = (unfilled_stock(tables, origin, year, table, assumptions.frictional_quantile)
-                         if assumptions.carry_unfilled else 0.0)
+    keep_share = None
+    if dynamics is not None and dynamics.accepted:
+        table[SEEKERS] *= dynamics.supply_scale
+        keep_share = dynamics.keep_share
+    table["unfilled"] = (unfilled_stock(tables, origin, year, table, assumptions.frictional_quantile,
+                                        keep_share) if assumptions.carry_unfilled else 0.0)
     table["openings"] = table[["expansion", "retirements", "deaths", "emigration", "unfilled"]].sum(axis=1)
-    table["seekers"] = table[["graduates", "immigration", "internal_migration", "unemployed"]].sum(axis=1)
+    table["seekers"] = table[SEEKERS].sum(axis=1)
     table["shortage"] = table["openings"] - table["seekers"]
     return table
 

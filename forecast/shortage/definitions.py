@@ -127,6 +127,11 @@ class ShortageForecast:
     demand_model : dict
         Where demand growth came from: ``name`` (:data:`DEMAND_MODELS`), ``panel_weight`` (the
         panel model's share) and, with the panel model, its ``features`` and ``estimator``.
+    stock_dynamics : dict
+        The stock identity fitted at the origin
+        (:class:`~forecast.shortage.stock_dynamics.StockDynamics`): ``keep_share``,
+        ``supply_scale``, ``r_squared``, ``cell_years``, ``accepted`` and the limits applied,
+        ``min_r_squared`` and ``min_cell_years``; empty without a vacancies table.
     """
 
     table: pd.DataFrame
@@ -138,3 +143,4 @@ class ShortageForecast:
     assumptions: Assumptions = field(default_factory=Assumptions)
     reconciliation: dict = field(default_factory=dict)
     demand_model: dict = field(default_factory=dict)
+    stock_dynamics: dict = field(default_factory=dict)

@@ -30,6 +30,7 @@ from forecast.shortage.definitions import (DEFAULT_DEMAND_MODEL, DEMAND_MODELS, 
 from forecast.shortage.demand_growth import (PanelGrowthModel, combination_weight,
                                              feature_columns, growth_design)
 from forecast.shortage.panel import SeriesPanel, build_series_panel, demand_scale
+from forecast.shortage.stock_dynamics import StockDynamics, StockDynamicsByOrigin
 from models import AutoForecaster
 from models.reconcile import reconcile_frame
 
@@ -93,14 +94,16 @@ def _panel_expansion(design: pd.DataFrame, panel: SeriesPanel, parts: _Component
     return base.clip(lower=0.0) * np.expm1(growth)
 
 
-def _balance_of(parts: _Components, assumptions: Assumptions, weight: float) -> pd.DataFrame:
-    """The balance of ``parts`` with ``weight`` of the panel model's expansion in the demand path."""
+def _balance_of(parts: _Components, assumptions: Assumptions, weight: float,
+                dynamics: StockDynamics | None) -> pd.DataFrame:
+    """The balance of ``parts`` with ``weight`` of the panel model's expansion in the demand path
+    and the stock ``dynamics`` estimated at its origin."""
     previous = parts.previous
     if weight > 0 and parts.panel_expansion is not None:
         expansion = (1 - weight) * (parts.now - parts.previous) + weight * parts.panel_expansion
         previous = parts.now - expansion
     return balance(parts.tables, parts.origin, parts.year, parts.now, previous, parts.flows,
-                   assumptions)
+                   assumptions, dynamics)
 
 
 def _reconciled_demand(predicted: pd.DataFrame, model: AutoForecaster, origin: int,
@@ -236,7 +239,9 @@ def forecast_shortage(data: Dataset, year: int, *, assumptions: Assumptions | No
             weight = 1.0
         else:
             weight = _learned_weight(panel, [p for p in past_parts if p.panel_expansion is not None])
-    table = _balance_of(main, assumptions, weight)
+    dynamics_at = StockDynamicsByOrigin(panel, assumptions)
+    dynamics = dynamics_at(origin)
+    table = _balance_of(main, assumptions, weight, dynamics)
     model, reconciled = main.model, main.how
 
     scale = demand_scale(panel.series, origin)
@@ -245,13 +250,14 @@ def forecast_shortage(data: Dataset, year: int, *, assumptions: Assumptions | No
 
     def observed_at(when: int) -> pd.DataFrame:
         if when not in observed_in:
-            observed_in[when] = observed_balance(panel, when, assumptions)
+            observed_in[when] = observed_balance(panel, when, assumptions, dynamics)
         return observed_in[when]
 
     # Each calibration origin's forecast balance (a calibration origin too short for the panel
     # model is scored on univariate growth) and the balance observed in its target year.
-    checks = [(parts, _balance_of(parts, assumptions, weight if parts.panel_expansion is not None else 0.0),
-               observed_at(parts.year)) for parts in past_parts]
+    checks = [(parts, _balance_of(parts, assumptions, weight if parts.panel_expansion is not None else 0.0,
+                                  dynamics_at(parts.origin)), observed_at(parts.year))
+              for parts in past_parts]
     share = 1.0
     if assumptions.mix_observed_balance and checks:
         at_origins = [aligned_observed(predicted, observed_at(parts.origin))
@@ -311,7 +317,8 @@ def forecast_shortage(data: Dataset, year: int, *, assumptions: Assumptions | No
         how_demand["estimator"] = "sklearn.ensemble.HistGradientBoostingRegressor"
     return ShortageForecast(table, origin, int(year), float(employed + applicants),
                             {str(k): int(v) for k, v in counts.items()}, model.fallbacks_,
-                            assumptions, dict(reconciled), how_demand)
+                            assumptions, dict(reconciled), how_demand,
+                            {} if dynamics is None else dynamics.as_dict())
 
 
 def _learned_weight(panel: SeriesPanel, past_parts: list[_Components]) -> float:

@@ -43,14 +43,9 @@ def _cells(tables: dict[str, pd.DataFrame], origin: int) -> pd.DataFrame | None:
     return frame
 
 
-def unfilled_rates(tables: dict[str, pd.DataFrame], origin: int,
-                   quantile: float, frame: pd.DataFrame | None = None) -> tuple[pd.Series, float] | None:
-    """The frictional vacancy rate per cell, and the closure share, from the data up to
-    ``origin``; None without a vacancies table. ``frame`` is the cells' history when the
-    caller has it already."""
-    frame = _cells(tables, origin) if frame is None else frame
-    if frame is None or frame.empty:
-        return None
+def _excess(frame: pd.DataFrame, quantile: float) -> tuple[pd.DataFrame, pd.Series]:
+    """The cells' history sorted by cell and year with each row's ``excess`` vacancies above its
+    cell's frictional rate, and the frictional rates."""
     frame = frame.sort_values([*KEYS, "year"])
     cells = frame.groupby(KEYS, sort=True)
     frictional = cells["rate"].quantile(quantile).fillna(0.0)
@@ -59,6 +54,29 @@ def unfilled_rates(tables: dict[str, pd.DataFrame], origin: int,
     limit = frictional.to_numpy(dtype=float)[cells.ngroup().to_numpy()]
     frame = frame.assign(excess=np.clip(frame["vacancies"].to_numpy(dtype=float)
                                         - limit * frame["demand"].to_numpy(dtype=float), 0.0, None))
+    return frame, frictional
+
+
+def vacancy_history(tables: dict[str, pd.DataFrame], origin: int) -> pd.DataFrame | None:
+    """Every cell's vacancies and demand (employment plus vacancies) in each year up to
+    ``origin``: ``region, sector, skill, year, demand, vacancies``, sorted by cell and year;
+    None without a vacancies table."""
+    frame = _cells(tables, origin)
+    if frame is None or frame.empty:
+        return None
+    frame = frame.sort_values([*KEYS, "year"]).reset_index(drop=True)
+    return frame[[*KEYS, "year", "demand", "vacancies"]]
+
+
+def unfilled_rates(tables: dict[str, pd.DataFrame], origin: int,
+                   quantile: float, frame: pd.DataFrame | None = None) -> tuple[pd.Series, float] | None:
+    """The frictional vacancy rate per cell, and the closure share, from the data up to
+    ``origin``; None without a vacancies table. ``frame`` is the cells' history when the
+    caller has it already."""
+    frame = _cells(tables, origin) if frame is None else frame
+    if frame is None or frame.empty:
+        return None
+    frame, frictional = _excess(frame, quantile)
     cells = frame.groupby(KEYS, sort=True)
     following = cells["excess"].shift(-1)
     consecutive = cells["year"].shift(-1) == frame["year"] + 1
@@ -69,9 +87,17 @@ def unfilled_rates(tables: dict[str, pd.DataFrame], origin: int,
 
 
 def unfilled_stock(tables: dict[str, pd.DataFrame], origin: int, year: int,
-                   cells: pd.DataFrame, quantile: float) -> np.ndarray:
+                   cells: pd.DataFrame, quantile: float,
+                   keep_share: float | None = None) -> np.ndarray:
     """Excess vacancies of each of ``cells`` (region, sector, skill) at ``origin``, less what
-    domestic hiring closes by ``year``: the unfilled demand carried into ``year`` (persons)."""
+    domestic hiring closes by ``year``: the unfilled demand carried into ``year`` (persons).
+
+    ``keep_share``, the share of the stock left a year later, is one less the closure share of
+    :func:`unfilled_rates` unless given. It is given where the vacancies follow the stock identity
+    of :mod:`forecast.shortage.stock_dynamics`, which estimates it on the vacancies themselves:
+    there the vacancies are the stock, and all of them are carried, not their excess over a
+    frictional rate (a lower quantile of a growing stock's rates is the stock at its lowest, not
+    friction)."""
     frame = _cells(tables, origin)
     rates = unfilled_rates(tables, origin, quantile, frame)
     if rates is None:
@@ -80,7 +106,10 @@ def unfilled_stock(tables: dict[str, pd.DataFrame], origin: int, year: int,
     at_origin = frame[frame["year"] == origin].set_index(KEYS)
     index = pd.MultiIndex.from_frame(cells[KEYS])
     vacancies = at_origin["vacancies"].reindex(index).fillna(0.0).to_numpy(dtype=float)
+    steps = max(int(year) - int(origin), 1)
+    if keep_share is not None:
+        return vacancies * float(keep_share) ** steps
     demand = at_origin["demand"].reindex(index).fillna(0.0).to_numpy(dtype=float)
     limit = np.nan_to_num(frictional.reindex(index).to_numpy(dtype=float))
     excess = np.clip(vacancies - limit * demand, 0.0, None)
-    return excess * (1.0 - closure) ** max(int(year) - int(origin), 1)
+    return excess * (1.0 - closure) ** steps

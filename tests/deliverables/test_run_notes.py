@@ -10,7 +10,8 @@ from dataclasses import replace
 
 import pytest
 
-from forecast.deliverables.backtest_text import improvement, model_sentence, quality_sentence, run_notes
+from forecast.deliverables.backtest_text import (improvement, model_sentence, quality_sentence,
+                                                 run_notes, stock_sentence)
 from forecast.deliverables.comparison import comparison_summary, comparison_view
 from forecast.deliverables.i18n import Labels
 from forecast.quota.scenarios import SCENARIOS, compare_scenarios
@@ -147,6 +148,39 @@ def test_model_sentence_names_one_model_when_the_other_gets_nothing():
     assert model_sentence(_models(name="combined", panel_weight=0.0, panel_trained=False),
                           t) == t("model.panel_untrained")
     assert model_sentence({}, t) == ""
+
+
+STOCK = {"keep_share": 0.7017, "supply_scale": 1.3577, "r_squared": 0.9935, "cell_years": 16348,
+         "accepted": True, "min_r_squared": 0.5, "min_cell_years": 50}
+
+
+def test_the_stock_sentence_gives_the_fitted_rates_or_why_there_are_none():
+    t = Labels("en")
+    accepted = stock_sentence(STOCK, t)
+    assert "behave as a stock" in accepted and "16,348 cell-years" in accepted
+    assert "explains 99%" in accepted and "70% of a cell's vacancies" in accepted
+    assert "the market finds 1.36" in accepted
+    rejected = stock_sentence({**STOCK, "keep_share": -1.22, "r_squared": 0.3755,
+                               "accepted": False}, t)
+    assert "do not behave as a stock" in rejected
+    assert "explains 38%" in rejected and "at least 50%" in rejected
+    assert "-122" not in rejected  # an impossible share is not quoted to the reader
+    # A fit that explains less than nothing reads 0%, and no vacancies table means no sentence.
+    assert "explains 0%" in stock_sentence({**STOCK, "r_squared": -0.2, "accepted": False}, t)
+    assert stock_sentence({}, t) == ""
+    assert stock_sentence({**STOCK, "r_squared": None, "accepted": False}, t) == ""
+    both = model_sentence({"models": {"demand_model": {"name": "univariate"},
+                                      "stock_dynamics": STOCK}}, t)
+    assert both == t("model.univariate") + " " + accepted
+
+
+@pytest.mark.parametrize("lang", ["ru", "kk"])
+def test_the_stock_sentences_hold_no_english(lang):
+    t = Labels(lang)
+    for fit in (STOCK, {**STOCK, "accepted": False}):
+        text = stock_sentence(fit, t)
+        assert "99" in text and not re.search(r"[A-Za-z]{3,}", text)
+    assert "1,36" in stock_sentence(STOCK, t)
 
 
 @pytest.mark.parametrize("lang", ["ru", "kk"])

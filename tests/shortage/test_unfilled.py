@@ -43,3 +43,12 @@ def test_no_vacancies_table_means_no_stock():
     assert unfilled_rates(data, 2020, 0.25) is None
     cells = pd.DataFrame({"region": ["KZ-75"], "sector": ["F"], "skill": ["high"]})
     assert np.all(unfilled_stock(data, 2020, 2021, cells, 0.25) == 0)
+
+
+def test_a_fitted_stock_identity_carries_all_vacancies_at_its_keep_share():
+    # Where the vacancies follow the stock identity they are the stock: all 50 are carried,
+    # 0.7 of them a year on and 0.7 ** 2 two years on, with no frictional rate taken off.
+    data = tables({2018: 10.0, 2019: 10.0, 2020: 30.0, 2021: 50.0})
+    cells = pd.DataFrame({"region": ["KZ-75"], "sector": ["F"], "skill": ["high"]})
+    assert unfilled_stock(data, 2021, 2022, cells, 0.0, keep_share=0.7)[0] == pytest.approx(35.0)
+    assert unfilled_stock(data, 2021, 2023, cells, 0.0, keep_share=0.7)[0] == pytest.approx(24.5)
