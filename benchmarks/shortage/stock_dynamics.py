@@ -90,8 +90,9 @@ def main(argv: list[str] | None = None) -> dict:
         rows, _ = fits(load_data(real))
         datasets.append({"dataset": "real tables (labor-forecast real-data)", "fits": rows})
     result = {"benchmark": "stock_dynamics", **run_record("benchmarks.shortage.stock_dynamics"),
-              "definition": "excess_t = keep x excess_{t-1} + openings_t - supply_scale x seekers_t, "
-                            "weighted least squares over the cell-years with excess in both years "
+              "definition": "vacancies_t = keep x vacancies_{t-1} + openings_t - supply_scale x "
+                            "seekers_t, weighted least squares over the cell-years with vacancies "
+                            "in both years "
                             "over the last WINDOW_YEARS years (forecast.shortage.stock_dynamics); "
                             "accepted when 0 <= keep <= 1, supply_scale > 0, R-squared >= "
                             "MIN_R_SQUARED and at least MIN_CELL_YEARS cell-years",

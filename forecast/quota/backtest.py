@@ -61,8 +61,8 @@ from forecast.quota.need import foreign_need, regulated_shares
 from forecast.quota.recommend import recommend_quota
 from forecast.inputs.sectors import sector_codes
 from forecast.shortage.definitions import DEFAULT_DEMAND_MODEL
-from forecast.shortage import (QUANTILES, Assumptions, SeriesPanel, StockDynamicsByOrigin,
-                               build_series_panel, forecast_shortage, observed_balance)
+from forecast.shortage import (QUANTILES, Assumptions, SeriesPanel, build_series_panel,
+                               forecast_shortage, observed_balance, stock_dynamics_of)
 from forecast.quota.status_quo import line_grid, status_quo_quota
 
 RULES = ("recommendation", "status_quo", "zero", "last_year_need", "last_vacancies",
@@ -141,7 +141,7 @@ def observed_need(data: Dataset, year: int, policy: Policy, units: set[str] | No
     panel = panel if panel is not None else build_series_panel(data.as_of(year))
     assumptions = assumptions or Assumptions()
     # Observed with the stock identity the forecasts use, fitted on the data of ``year``.
-    dynamics = StockDynamicsByOrigin(panel, assumptions)(year)
+    dynamics = stock_dynamics_of(panel, assumptions)(year)
     rows = observed_balance(panel, year, assumptions, dynamics)
     if units is not None:
         counts = [c for c in rows.columns if c not in ("region", "sector", "skill", "year")]

@@ -33,9 +33,10 @@ from forecast.shortage.definitions import (DRIVERS, MAX_HORIZON, MIN_HISTORY, QU
 from forecast.shortage.forecast import (borrow_for_small_cells, calibration_origins,
                                         classify_tiers, forecast_shortage)
 from forecast.shortage.panel import SeriesPanel, build_series_panel
-from forecast.shortage.stock_dynamics import StockDynamics, StockDynamicsByOrigin, fit_stock_identity
+from forecast.shortage.stock_dynamics import (StockDynamics, StockDynamicsByOrigin, fit_stock_identity,
+                                              stock_dynamics_of)
 
 __all__ = ["Assumptions", "DRIVERS", "MAX_HORIZON", "MIN_HISTORY", "QUANTILES", "SeriesPanel",
            "ShortageForecast", "StockDynamics", "StockDynamicsByOrigin", "TIERS", "balance",
            "borrow_for_small_cells", "build_series_panel", "calibration_origins", "classify_tiers",
-           "fit_stock_identity", "forecast_shortage", "observed_balance"]
+           "fit_stock_identity", "forecast_shortage", "observed_balance", "stock_dynamics_of"]

@@ -30,7 +30,7 @@ from forecast.shortage.definitions import (DEFAULT_DEMAND_MODEL, DEMAND_MODELS, 
 from forecast.shortage.demand_growth import (PanelGrowthModel, combination_weight,
                                              feature_columns, growth_design)
 from forecast.shortage.panel import SeriesPanel, build_series_panel, demand_scale
-from forecast.shortage.stock_dynamics import StockDynamics, StockDynamicsByOrigin
+from forecast.shortage.stock_dynamics import StockDynamics, stock_dynamics_of
 from models import AutoForecaster
 from models.reconcile import reconcile_frame
 
@@ -239,7 +239,7 @@ def forecast_shortage(data: Dataset, year: int, *, assumptions: Assumptions | No
             weight = 1.0
         else:
             weight = _learned_weight(panel, [p for p in past_parts if p.panel_expansion is not None])
-    dynamics_at = StockDynamicsByOrigin(panel, assumptions)
+    dynamics_at = stock_dynamics_of(panel, assumptions)
     dynamics = dynamics_at(origin)
     table = _balance_of(main, assumptions, weight, dynamics)
     model, reconciled = main.model, main.how

@@ -7,7 +7,7 @@ returns instead of harmonizing and rebuilding the series themselves.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pandas as pd
 
@@ -30,10 +30,14 @@ class SeriesPanel:
         skill (``demand|R|S|K``) and its region, sector and national totals (``total|...``),
         migration flows by region and education, graduates by region, level and field, and
         employment-office applicants by region.
+    memo : dict
+        Results derived from the panel alone, kept for every step that receives it (the stock
+        identity's fits: :func:`forecast.shortage.stock_dynamics.stock_dynamics_of`).
     """
 
     tables: dict[str, pd.DataFrame]
     series: pd.DataFrame
+    memo: dict = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def demand(self) -> pd.DataFrame:
         """The demand series of the cells only."""

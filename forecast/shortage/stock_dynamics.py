@@ -1,9 +1,9 @@
 """Whether the vacancies behave as a stock of unfilled demand, and at what rates.
 
 The balance (:mod:`forecast.shortage.balance`) carries the vacancies above a frictional rate at
-the origin into the forecast year (:mod:`forecast.shortage.unfilled`) and counts the seekers with assumed
-conversion rates (:class:`~forecast.shortage.definitions.Assumptions`). Where the vacancies are
-the stock of unfilled demand, the two meet in one identity, cell by cell::
+the origin into the forecast year (:mod:`forecast.shortage.unfilled`) and counts the seekers
+with assumed conversion rates (:class:`~forecast.shortage.definitions.Assumptions`). Where the
+vacancies are the stock of unfilled demand, the two meet in one identity, cell by cell::
 
     vacancies_t = keep x vacancies_{t-1} + openings_t - supply_scale x seekers_t
 
@@ -42,9 +42,9 @@ closure of :func:`~forecast.shortage.unfilled.unfilled_rates`.
 Measured at five origins each (``python -m benchmarks.shortage.stock_dynamics``, which writes
 ``benchmarks/results/stock_dynamics.json``):
 
-- the stock world (two seeds): keep share 0.70 at every origin (true 0.70), supply scale 1.33-1.38 (its
-  supply is 1.42 times the seekers counted here and its openings 1.04 times: 1.37), R-squared
-  0.989-0.996;
+- the stock world (two seeds): keep share 0.70 at every origin (true 0.70), supply scale
+  1.33-1.38 (its supply is 1.42 times the seekers counted here and its openings 1.04 times:
+  1.37), R-squared 0.989-0.996;
 - the flow and shock worlds: keep share -1.0 to -1.4, R-squared 0.27-0.60;
 - the sample: keep share 0.06-0.30 with R-squared 0.02-0.11;
 - the real tables have no vacancies by cell, so there is no fit.
@@ -180,3 +180,12 @@ class StockDynamicsByOrigin:
         if year not in self._balances:
             self._balances[year] = observed_balance(self.panel, year, self._flows)
         return self._balances[year]
+
+
+def stock_dynamics_of(panel: SeriesPanel, assumptions: Assumptions) -> StockDynamicsByOrigin:
+    """The fits of ``panel`` under ``assumptions``, made once per panel: the forecast and the
+    back-test's observed need of the same data share them."""
+    key = ("stock_dynamics", assumptions)
+    if key not in panel.memo:
+        panel.memo[key] = StockDynamicsByOrigin(panel, assumptions)
+    return panel.memo[key]

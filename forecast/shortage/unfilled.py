@@ -43,20 +43,6 @@ def _cells(tables: dict[str, pd.DataFrame], origin: int) -> pd.DataFrame | None:
     return frame
 
 
-def _excess(frame: pd.DataFrame, quantile: float) -> tuple[pd.DataFrame, pd.Series]:
-    """The cells' history sorted by cell and year with each row's ``excess`` vacancies above its
-    cell's frictional rate, and the frictional rates."""
-    frame = frame.sort_values([*KEYS, "year"])
-    cells = frame.groupby(KEYS, sort=True)
-    frictional = cells["rate"].quantile(quantile).fillna(0.0)
-    # Rows are sorted by cell, and the groups come in the same order: each row's limit is its
-    # group's quantile, without looking the keys up again.
-    limit = frictional.to_numpy(dtype=float)[cells.ngroup().to_numpy()]
-    frame = frame.assign(excess=np.clip(frame["vacancies"].to_numpy(dtype=float)
-                                        - limit * frame["demand"].to_numpy(dtype=float), 0.0, None))
-    return frame, frictional
-
-
 def vacancy_history(tables: dict[str, pd.DataFrame], origin: int) -> pd.DataFrame | None:
     """Every cell's vacancies and demand (employment plus vacancies) in each year up to
     ``origin``: ``region, sector, skill, year, demand, vacancies``, sorted by cell and year;
@@ -76,7 +62,14 @@ def unfilled_rates(tables: dict[str, pd.DataFrame], origin: int,
     frame = _cells(tables, origin) if frame is None else frame
     if frame is None or frame.empty:
         return None
-    frame, frictional = _excess(frame, quantile)
+    frame = frame.sort_values([*KEYS, "year"])
+    cells = frame.groupby(KEYS, sort=True)
+    frictional = cells["rate"].quantile(quantile).fillna(0.0)
+    # Rows are sorted by cell, and the groups come in the same order: each row's limit is its
+    # group's quantile, without looking the keys up again.
+    limit = frictional.to_numpy(dtype=float)[cells.ngroup().to_numpy()]
+    frame = frame.assign(excess=np.clip(frame["vacancies"].to_numpy(dtype=float)
+                                        - limit * frame["demand"].to_numpy(dtype=float), 0.0, None))
     cells = frame.groupby(KEYS, sort=True)
     following = cells["excess"].shift(-1)
     consecutive = cells["year"].shift(-1) == frame["year"] + 1
@@ -99,16 +92,15 @@ def unfilled_stock(tables: dict[str, pd.DataFrame], origin: int, year: int,
     frictional rate (a lower quantile of a growing stock's rates is the stock at its lowest, not
     friction)."""
     frame = _cells(tables, origin)
-    rates = unfilled_rates(tables, origin, quantile, frame)
-    if rates is None:
+    if frame is None or frame.empty:
         return np.zeros(len(cells))
-    frictional, closure = rates
     at_origin = frame[frame["year"] == origin].set_index(KEYS)
     index = pd.MultiIndex.from_frame(cells[KEYS])
     vacancies = at_origin["vacancies"].reindex(index).fillna(0.0).to_numpy(dtype=float)
     steps = max(int(year) - int(origin), 1)
     if keep_share is not None:
         return vacancies * float(keep_share) ** steps
+    frictional, closure = unfilled_rates(tables, origin, quantile, frame)
     demand = at_origin["demand"].reindex(index).fillna(0.0).to_numpy(dtype=float)
     limit = np.nan_to_num(frictional.reindex(index).to_numpy(dtype=float))
     excess = np.clip(vacancies - limit * demand, 0.0, None)
