@@ -16,6 +16,7 @@ import math
 from datetime import datetime
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
@@ -75,6 +76,17 @@ def _plain(value):
     return safe_text(value)
 
 
+def _plain_numbers(series: pd.Series) -> list | None:
+    """The cells of a column of numpy numbers or booleans as :func:`_plain` writes them (missing
+    as ``None``), without its checks per cell; None for any other column."""
+    if not isinstance(series.dtype, np.dtype) or series.dtype.kind not in "fiub":
+        return None
+    values = series.to_numpy().tolist()
+    if series.dtype.kind == "f":
+        return [None if value != value else value for value in values]
+    return values
+
+
 def _format_of(column: str, series: pd.Series) -> str | None:
     if is_share(column) and pd.api.types.is_numeric_dtype(series) and not pd.api.types.is_bool_dtype(series):
         return percent_format(series.tolist())
@@ -106,9 +118,17 @@ def _table(sheet: Worksheet, frame: pd.DataFrame, labels: Labels, *, start_row: 
         cell.alignment = Alignment(wrap_text=True, vertical="center")
     formats = {c: _format_of(c, frame[c]) for c in columns}
     wrap = Alignment(wrap_text=True, vertical="top")
-    for i, record in enumerate(frame.itertuples(index=False), start=start_row + 1):
-        unit = units[i - start_row - 1] if units else None
-        for j, (column, value) in enumerate(zip(columns, record), start=1):
+    for j, column in enumerate(columns, start=1):
+        numbers = None if units and column == "value" else _plain_numbers(frame[column])
+        if numbers is not None:  # no unit, no text: the values and one format for the column
+            number_format = formats[column]
+            for i, value in enumerate(numbers, start=start_row + 1):
+                cell = sheet.cell(row=i, column=j, value=value)
+                if number_format:
+                    cell.number_format = number_format
+            continue
+        for i, value in enumerate(frame[column], start=start_row + 1):
+            unit = units[i - start_row - 1] if units else None
             value, number_format = _unit_value(column, value, unit, formats[column])
             cell = sheet.cell(row=i, column=j, value=_plain(value))
             if number_format:

@@ -16,7 +16,8 @@ migration, hires from the unemployed). Read in this order:
   :class:`models.AutoForecaster` (features from the ``features`` package), reconciles demand,
   computes the balance and calibrates its quantiles on back-test errors;
 - :mod:`~forecast.shortage.demand_growth`: the panel model of demand growth across all cells,
-  and its mix with the univariate growth; :mod:`~forecast.shortage.unfilled`: the unfilled
+  and its mix with the univariate growth; :mod:`~forecast.shortage.growth_fits`: its fits for
+  every origin, in threads beside the univariate forecasts; :mod:`~forecast.shortage.unfilled`: the unfilled
   demand carried from the origin; :mod:`~forecast.shortage.stock_dynamics`: whether the
   vacancies behave as a stock, and if so the share of them kept and the scale of the seekers,
   fitted on the vacancies; :mod:`~forecast.shortage.anchoring`: the forecast balance mixed with

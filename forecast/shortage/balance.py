@@ -20,6 +20,7 @@ whether forecast (:mod:`forecast.shortage.forecast`) or observed (:func:`observe
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -29,7 +30,7 @@ from features import demographic_features, single_year_population
 from forecast.inputs.schema import EDUCATION_TO_SKILL, SKILLS
 from forecast.shortage.definitions import Assumptions
 from forecast.shortage.panel import SeriesPanel
-from forecast.shortage.unfilled import unfilled_stock
+from forecast.shortage.unfilled import cell_history, unfilled_stock
 
 if TYPE_CHECKING:
     from forecast.shortage.stock_dynamics import StockDynamics
@@ -40,14 +41,12 @@ SEEKERS = ["graduates", "immigration", "internal_migration", "unemployed"]
 def observed_balance(panel: SeriesPanel, year: int, assumptions: Assumptions,
                      dynamics: StockDynamics | None = None) -> pd.DataFrame:
     """The balance in a past ``year`` computed from what was observed then (ex post)."""
-    tables = panel.tables
-    values = panel.series.set_index(["unique_id", "ds"])["y"]
-    ids = values.index.get_level_values(0)
-    demand = values[ids.str.startswith("demand|")]
+    demand, flows = _observed_series(panel)
     now = demand.xs(year, level="ds")
     previous = demand.xs(year - 1, level="ds").reindex(now.index)
-    flows = values[~ids.str.match(r"^(demand|total)\|")].xs(year, level="ds")
-    return balance(tables, year - 1, year, now, previous, flows, assumptions, dynamics)
+    return _balance(panel.tables, year - 1, year, now, previous, flows.xs(year, level="ds"),
+                    assumptions, dynamics, _observed_demography(panel, year - 1),
+                    panel_vacancy_history(panel))
 
 
 def balance(tables: dict[str, pd.DataFrame], origin: int, year: int, demand: pd.Series,
@@ -58,14 +57,21 @@ def balance(tables: dict[str, pd.DataFrame], origin: int, year: int, demand: pd.
 
     With accepted ``dynamics`` (:mod:`forecast.shortage.stock_dynamics`) the seekers are scaled
     by its supply scale and the carried stock keeps its keep share per year."""
-    cells = demand.index.str.split("|", expand=True)
-    table = pd.DataFrame({"region": cells.get_level_values(1), "sector": cells.get_level_values(2),
-                          "skill": cells.get_level_values(3)}, index=demand.index)
+    return _balance(tables, origin, year, demand, previous, flows, assumptions, dynamics,
+                    _demography(tables["population"], origin, year - origin), None)
+
+
+def _balance(tables: dict[str, pd.DataFrame], origin: int, year: int, demand: pd.Series,
+             previous: pd.Series, flows: pd.Series, assumptions: Assumptions,
+             dynamics: StockDynamics | None, demography: tuple[pd.Series, pd.Series],
+             history: pd.DataFrame | None) -> pd.DataFrame:
+    region, sector, skill = _id_parts(demand.index)[1:4]
+    table = pd.DataFrame({"region": region, "sector": sector, "skill": skill}, index=demand.index)
     table["year"] = int(year)
     table["demand"] = demand.clip(lower=0.0)
     previous = previous.clip(lower=0.0)
     table["expansion"] = table["demand"] - previous
-    retire_rate, school_leavers = _demography(tables["population"], origin, year - origin)
+    retire_rate, school_leavers = demography
     table["retirements"] = (previous * table["region"].map(retire_rate).fillna(0.0)
                             * assumptions.retirement_exit)
     table["deaths"] = previous * assumptions.working_age_mortality
@@ -74,24 +80,87 @@ def balance(tables: dict[str, pd.DataFrame], origin: int, year: int, demand: pd.
 
     skill_share = _skill_employment_share(table, previous)
     by_kind = _flows_by_region_skill(flows)
-    table["emigration"] = _allocate(by_kind.get("emigration"), skill_share, table,
+    keys = pd.MultiIndex.from_frame(table[["region", "skill"]])
+    table["emigration"] = _allocate(by_kind.get("emigration"), skill_share, keys,
                                     assumptions.emigrant_workers)
-    table["immigration"] = _allocate(by_kind.get("immigration"), skill_share, table,
+    table["immigration"] = _allocate(by_kind.get("immigration"), skill_share, keys,
                                      assumptions.migrant_participation)
-    table["internal_migration"] = _allocate(by_kind.get("internal"), skill_share, table,
+    table["internal_migration"] = _allocate(by_kind.get("internal"), skill_share, keys,
                                             assumptions.migrant_participation)
     table["graduates"] = _graduate_supply(flows, table, previous, school_leavers, assumptions)
-    table["unemployed"] = _unemployed(flows, table, previous, assumptions)
+    table["unemployed"] = _unemployed(flows, table, assumptions, skill_share)
     keep_share = None
     if dynamics is not None and dynamics.accepted:
         table[SEEKERS] *= dynamics.supply_scale
         keep_share = dynamics.keep_share
     table["unfilled"] = (unfilled_stock(tables, origin, year, table, assumptions.frictional_quantile,
-                                        keep_share) if assumptions.carry_unfilled else 0.0)
+                                        keep_share, history=history)
+                         if assumptions.carry_unfilled else 0.0)
     table["openings"] = table[["expansion", "retirements", "deaths", "emigration", "unfilled"]].sum(axis=1)
     table["seekers"] = table[SEEKERS].sum(axis=1)
     table["shortage"] = table["openings"] - table["seekers"]
     return table
+
+
+@lru_cache(maxsize=256)
+def _split_ids(ids: tuple[str, ...], width: int) -> tuple[np.ndarray, ...]:
+    split = [uid.split("|")[:width] for uid in ids]
+    # Ids of different kinds have different numbers of keys: the missing ones are "".
+    padded = [parts + [""] * (width - len(parts)) for parts in split]
+    parts = tuple(np.array([row[k] for row in padded], dtype=object) for k in range(width))
+    for part in parts:
+        part.setflags(write=False)  # shared by every caller of the cache
+    return parts
+
+
+def _id_parts(index: pd.Index, width: int = 4) -> tuple[np.ndarray, ...]:
+    """The first ``width`` ``|``-separated parts of series ids ``kind|key1|key2...``, one array
+    per position.
+
+    The same ids come back in every balance of a run (each year's flows, each origin's cells),
+    so their parsing is cached on the ids themselves."""
+    return _split_ids(tuple(index), width)
+
+
+def _observed_series(panel: SeriesPanel) -> tuple[pd.Series, pd.Series]:
+    """The panel's cell demand and flows, indexed by ``(unique_id, ds)``, made once per panel."""
+    key = "observed_series"
+    if key not in panel.memo:
+        values = panel.series.set_index(["unique_id", "ds"])["y"]
+        ids = values.index.get_level_values(0)
+        panel.memo[key] = (values[ids.str.startswith("demand|")],
+                           values[~ids.str.match(r"^(demand|total)\|")])
+    return panel.memo[key]
+
+
+def _observed_demography(panel: SeriesPanel, origin: int) -> tuple[pd.Series, pd.Series]:
+    """:func:`_demography` a year ahead of ``origin``, from the age structure of every year
+    computed once per panel (each year's rows are computed alone, so they equal the one-year
+    computation)."""
+    key = "demography_h1"
+    if key not in panel.memo:
+        population = panel.tables["population"]
+        regional = population[population["region"] != "KZ"]
+        rates = demographic_features(regional, horizon=1).set_index(["ds", "region"])
+        groups, persons = single_year_population(regional)
+        leavers = pd.Series(persons[:, 18 - 1],
+                            index=pd.MultiIndex.from_frame(groups[["ds", "region"]]))
+        panel.memo[key] = (rates["pension_entrants_share_h1"], leavers)
+    rates, leavers = panel.memo[key]
+    if origin not in rates.index.get_level_values(0):
+        return _demography(panel.tables["population"], origin, 1)
+    return (rates.xs(origin, level="ds"),
+            leavers.xs(origin, level="ds").groupby(level=0).sum())
+
+
+def panel_vacancy_history(panel: SeriesPanel) -> pd.DataFrame | None:
+    """The cells' vacancies and demand in every year of the panel, as
+    :func:`~forecast.shortage.unfilled.cell_history` gives them, made once per panel."""
+    key = "vacancy_history"
+    if key not in panel.memo:
+        years = panel.tables["employment"]["year"]
+        panel.memo[key] = cell_history(panel.tables, int(years.max())) if len(years) else None
+    return panel.memo[key]
 
 
 def _demography(population: pd.DataFrame, origin: int, horizon: int) -> tuple[pd.Series, pd.Series]:
@@ -117,25 +186,26 @@ def _skill_employment_share(table: pd.DataFrame, previous: pd.Series) -> pd.Seri
 
 def _flows_by_region_skill(flows: pd.Series) -> dict[str, pd.Series]:
     """Migration flows of the year by (region, skill), from series ``kind|region|education``."""
+    kinds, regions, educations = _id_parts(flows.index)[:3]
+    every = flows.to_numpy()
     out = {}
     for kind in ("emigration", "immigration", "internal"):
-        rows = flows[flows.index.str.startswith(kind + "|")]
-        if rows.empty:
+        rows = kinds == kind
+        if not rows.any():
             continue
-        parts = rows.index.str.split("|", expand=True)
-        skill = pd.Index(parts.get_level_values(2)).map(EDUCATION_TO_SKILL)
-        values = rows.to_numpy() if kind == "internal" else rows.clip(lower=0.0).to_numpy()
-        index = pd.MultiIndex.from_arrays([parts.get_level_values(1), skill], names=["region", "skill"])
+        skill = pd.Index(educations[rows]).map(EDUCATION_TO_SKILL)
+        values = every[rows] if kind == "internal" else np.clip(every[rows], 0.0, None)
+        index = pd.MultiIndex.from_arrays([regions[rows], skill], names=["region", "skill"])
         out[kind] = pd.Series(values, index=index).groupby(level=[0, 1]).sum()
     return out
 
 
-def _allocate(flow: pd.Series | None, share: pd.Series, table: pd.DataFrame,
+def _allocate(flow: pd.Series | None, share: pd.Series, keys: pd.MultiIndex,
               rate: float) -> pd.Series:
-    """Spread a (region, skill) flow over sectors by each cell's share of skill employment."""
+    """Spread a (region, skill) flow over sectors by each cell's share of skill employment;
+    ``keys`` are the cells' (region, skill)."""
     if flow is None:
         return pd.Series(0.0, index=share.index)
-    keys = pd.MultiIndex.from_frame(table[["region", "skill"]])
     return share * flow.reindex(keys).fillna(0.0).to_numpy() * rate
 
 
@@ -143,12 +213,13 @@ def _graduate_supply(flows: pd.Series, table: pd.DataFrame, previous: pd.Series,
                      school_leavers: pd.Series, assumptions: Assumptions) -> pd.Series:
     """Graduates entering work in their field and level, and school leavers in low-skill work."""
     supply = pd.Series(0.0, index=table.index)
-    grads = flows[flows.index.str.startswith("graduates|")].clip(lower=0.0)
-    if not grads.empty:
-        parts = grads.index.str.split("|", expand=True)
-        skill = pd.Index(parts.get_level_values(2)).map({"higher": "high", "tvet": "medium"})
-        keys = pd.MultiIndex.from_arrays([parts.get_level_values(1), parts.get_level_values(3), skill])
-        by_cell = pd.Series(grads.to_numpy(), index=keys).groupby(level=[0, 1, 2]).sum()
+    kinds, regions, levels, sectors = _id_parts(flows.index)[:4]
+    rows = kinds == "graduates"
+    if rows.any():
+        grads = np.clip(flows.to_numpy()[rows], 0.0, None)
+        skill = pd.Index(levels[rows]).map({"higher": "high", "tvet": "medium"})
+        keys = pd.MultiIndex.from_arrays([regions[rows], sectors[rows], skill])
+        by_cell = pd.Series(grads, index=keys).groupby(level=[0, 1, 2]).sum()
         cells = pd.MultiIndex.from_frame(table[["region", "sector", "skill"]])
         supply += by_cell.reindex(cells).fillna(0.0).to_numpy() * assumptions.graduate_entry
     low = table["skill"] == "low"
@@ -159,15 +230,16 @@ def _graduate_supply(flows: pd.Series, table: pd.DataFrame, previous: pd.Series,
     return supply + share * leavers * assumptions.school_leaver_entry
 
 
-def _unemployed(flows: pd.Series, table: pd.DataFrame, previous: pd.Series,
-                assumptions: Assumptions) -> pd.Series:
-    """Hires from the applicants registered with employment offices."""
-    rows = flows[flows.index.str.startswith("applicants|")]
-    if rows.empty:
+def _unemployed(flows: pd.Series, table: pd.DataFrame, assumptions: Assumptions,
+                skill_share: pd.Series) -> pd.Series:
+    """Hires from the applicants registered with employment offices, spread by ``skill_share``
+    (:func:`_skill_employment_share`)."""
+    kinds, regions = _id_parts(flows.index)[:2]
+    rows = kinds == "applicants"
+    if not rows.any():
         return pd.Series(0.0, index=table.index)
-    applicants = pd.Series(rows.clip(lower=0.0).to_numpy(),
-                           index=rows.index.str.split("|").str[1])
+    applicants = pd.Series(np.clip(flows.to_numpy()[rows], 0.0, None), index=regions[rows])
     mix = dict(zip(SKILLS, assumptions.applicant_skill_mix))
     pool = (table["region"].map(applicants).fillna(0.0) * table["skill"].map(mix)
             * assumptions.unemployed_placement)
-    return pool * _skill_employment_share(table, previous)
+    return pool * skill_share

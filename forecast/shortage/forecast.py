@@ -14,7 +14,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import joblib
 import numpy as np
 import pandas as pd
 from scipy import stats
@@ -27,8 +26,8 @@ from forecast.shortage.balance import balance, observed_balance
 from forecast.shortage.definitions import (DEFAULT_DEMAND_MODEL, DEMAND_MODELS, DRIVERS, MAX_HORIZON, MIN_HISTORY,
                                            QUANTILES, RECONCILIATION_METHODS, TOTAL_LABELS,
                                            Assumptions, ShortageForecast)
-from forecast.shortage.demand_growth import (PanelGrowthModel, combination_weight,
-                                             feature_columns, growth_design)
+from forecast.shortage.demand_growth import combination_weight, feature_columns, growth_design
+from forecast.shortage.growth_fits import GrowthFits, panel_expansion
 from forecast.shortage.panel import SeriesPanel, build_series_panel, demand_scale
 from forecast.shortage.stock_dynamics import StockDynamics, stock_dynamics_of
 from models import AutoForecaster
@@ -74,24 +73,6 @@ def _forecast_components(panel: pd.DataFrame, tables: dict[str, pd.DataFrame], o
     flow_ids = ~values.index.get_level_values(0).str.match(r"^(demand|total)\|")
     flows = values[flow_ids].xs(year, level="ds")
     return _Components(tables, origin, year, now, previous, flows, model, how)
-
-
-def _panel_expansion(design: pd.DataFrame, panel: SeriesPanel, parts: _Components,
-                     random_state: int) -> pd.Series | None:
-    """Expansion of every cell in ``parts.year`` from the panel growth model; None when the
-    panel is too short to train it."""
-    horizon = parts.year - parts.origin
-    model = PanelGrowthModel(horizon, random_state=random_state).fit(design, parts.origin)
-    if model.estimator_ is None:
-        return None
-    growth = model.predict(design).reindex(parts.now.index).fillna(0.0)
-    if horizon == 1:
-        demand = panel.demand()
-        base = demand[demand["ds"] == parts.origin].set_index("unique_id")["y"]
-        base = base.reindex(parts.now.index).fillna(parts.previous)
-    else:
-        base = parts.previous
-    return base.clip(lower=0.0) * np.expm1(growth)
 
 
 def _balance_of(parts: _Components, assumptions: Assumptions, weight: float,
@@ -185,7 +166,8 @@ def forecast_shortage(data: Dataset, year: int, *, assumptions: Assumptions | No
     n_windows : int
         Back-test origins for the quantiles (fewer when the data are short).
     n_jobs : int
-        joblib workers for the models.
+        joblib workers for the univariate models. The panel growth model's fits run in threads
+        on the machine's cores meanwhile, whatever ``n_jobs`` (:mod:`~forecast.shortage.growth_fits`).
     backend : str, optional
         joblib backend of the models' parallel steps, e.g. ``"loky"`` or ``"threading"``.
     random_state : int
@@ -216,23 +198,24 @@ def forecast_shortage(data: Dataset, year: int, *, assumptions: Assumptions | No
         raise InputError(f"demand model {demand_model!r}: expected one of {', '.join(DEMAND_MODELS)}")
     panel = panel if panel is not None else build_series_panel(data)
     tables = panel.tables
-    main = _forecast_components(panel.series, tables, origin, int(year), n_jobs, random_state,
-                                reconciliation, backend)
-    past_parts = []
-    for past in calibration_origins(data.first_year, origin, horizon, n_windows):
-        past_tables = {name: frame[frame["year"] <= past] for name, frame in tables.items()}
-        past_parts.append(_forecast_components(panel.series, past_tables, past, past + horizon,
-                                               n_jobs, random_state, reconciliation, backend))
+    pasts = calibration_origins(data.first_year, origin, horizon, n_windows)
+    design = growth_design(panel) if demand_model != "univariate" else None
+    with GrowthFits(design, [origin, *pasts] if design is not None else [], horizon,
+                    random_state=random_state) as fits:
+        main = _forecast_components(panel.series, tables, origin, int(year), n_jobs, random_state,
+                                    reconciliation, backend)
+        past_parts = []
+        for past in pasts:
+            past_tables = {name: frame[frame["year"] <= past] for name, frame in tables.items()}
+            past_parts.append(_forecast_components(panel.series, past_tables, past, past + horizon,
+                                                   n_jobs, random_state, reconciliation, backend))
+        if design is not None:
+            for parts in (main, *past_parts):
+                parts.panel_expansion = panel_expansion(fits.growth(parts.origin), panel,
+                                                        parts.origin, parts.year, parts.now,
+                                                        parts.previous)
     weight = 0.0
     if demand_model != "univariate":
-        design = growth_design(panel)
-        every = [main, *past_parts]
-        # Independent fits, and boosting runs without the GIL: threads share the cores.
-        expansions = joblib.Parallel(n_jobs=min(len(every), joblib.effective_n_jobs(n_jobs)),
-                                     backend="threading")(
-            joblib.delayed(_panel_expansion)(design, panel, parts, random_state) for parts in every)
-        for parts, expansion in zip(every, expansions):
-            parts.panel_expansion = expansion
         if main.panel_expansion is None:
             weight = 0.0  # too little history to train the panel model: univariate growth
         elif demand_model == "panel":

@@ -29,7 +29,9 @@ import pandas as pd
 KEYS = ["region", "sector", "skill"]
 
 
-def _cells(tables: dict[str, pd.DataFrame], origin: int) -> pd.DataFrame | None:
+def cell_history(tables: dict[str, pd.DataFrame], origin: int) -> pd.DataFrame | None:
+    """Every cell's employment, vacancies, demand (their sum) and vacancy rate in each year up
+    to ``origin``, in the employment table's order; None without a vacancies table."""
     if "vacancies" not in tables:
         return None
     employment = tables["employment"]
@@ -47,7 +49,7 @@ def vacancy_history(tables: dict[str, pd.DataFrame], origin: int) -> pd.DataFram
     """Every cell's vacancies and demand (employment plus vacancies) in each year up to
     ``origin``: ``region, sector, skill, year, demand, vacancies``, sorted by cell and year;
     None without a vacancies table."""
-    frame = _cells(tables, origin)
+    frame = cell_history(tables, origin)
     if frame is None or frame.empty:
         return None
     frame = frame.sort_values([*KEYS, "year"]).reset_index(drop=True)
@@ -59,7 +61,7 @@ def unfilled_rates(tables: dict[str, pd.DataFrame], origin: int,
     """The frictional vacancy rate per cell, and the closure share, from the data up to
     ``origin``; None without a vacancies table. ``frame`` is the cells' history when the
     caller has it already."""
-    frame = _cells(tables, origin) if frame is None else frame
+    frame = cell_history(tables, origin) if frame is None else frame
     if frame is None or frame.empty:
         return None
     frame = frame.sort_values([*KEYS, "year"])
@@ -81,7 +83,8 @@ def unfilled_rates(tables: dict[str, pd.DataFrame], origin: int,
 
 def unfilled_stock(tables: dict[str, pd.DataFrame], origin: int, year: int,
                    cells: pd.DataFrame, quantile: float,
-                   keep_share: float | None = None) -> np.ndarray:
+                   keep_share: float | None = None, *,
+                   history: pd.DataFrame | None = None) -> np.ndarray:
     """Excess vacancies of each of ``cells`` (region, sector, skill) at ``origin``, less what
     domestic hiring closes by ``year``: the unfilled demand carried into ``year`` (persons).
 
@@ -90,8 +93,11 @@ def unfilled_stock(tables: dict[str, pd.DataFrame], origin: int, year: int,
     of :mod:`forecast.shortage.stock_dynamics`, which estimates it on the vacancies themselves:
     there the vacancies are the stock, and all of them are carried, not their excess over a
     frictional rate (a lower quantile of a growing stock's rates is the stock at its lowest, not
-    friction)."""
-    frame = _cells(tables, origin)
+    friction).
+
+    ``history`` is :func:`cell_history` at any later year, when the caller has it already: its
+    years up to ``origin`` are the same rows."""
+    frame = cell_history(tables, origin) if history is None else history[history["year"] <= origin]
     if frame is None or frame.empty:
         return np.zeros(len(cells))
     at_origin = frame[frame["year"] == origin].set_index(KEYS)

@@ -120,3 +120,21 @@ def test_backtest_scores_a_forecast_from_before_a_boundary_change_on_its_own_uni
     national = truth.loc[truth["year"] == 2018, "shortage"].sum()
     assert rows["truth"].notna().all()
     assert rows["truth"].sum() == pytest.approx(national, rel=1e-9)
+
+
+def test_observed_balance_made_from_the_panel_equals_the_balance_of_its_inputs(sample):
+    from forecast.shortage import balance, observed_balance
+    from forecast.shortage.definitions import Assumptions
+
+    panel = build_series_panel(sample)
+    values = panel.series.set_index(["unique_id", "ds"])["y"]
+    ids = values.index.get_level_values(0)
+    demand = values[ids.str.startswith("demand|")]
+    flows = values[~ids.str.match(r"^(demand|total)\|")]
+    for year in (2006, 2024):
+        now = demand.xs(year, level="ds")
+        previous = demand.xs(year - 1, level="ds").reindex(now.index)
+        direct = balance(panel.tables, year - 1, year, now, previous, flows.xs(year, level="ds"),
+                         Assumptions())
+        pd.testing.assert_frame_equal(observed_balance(panel, year, Assumptions()), direct,
+                                      check_exact=True)

@@ -1,0 +1,93 @@
+"""The panel growth model fitted for every origin of one forecast, in threads beside the univariate forecasts.
+
+A shortage forecast needs the panel growth model of :mod:`forecast.shortage.demand_growth` at
+its own origin and at each calibration origin. The fits are independent of each other and of the
+univariate forecasts, and boosting releases the GIL for most of its work (histograms and
+splits), so :class:`GrowthFits` starts them in worker threads and the main thread makes the
+univariate forecasts meanwhile. Each fit runs on one OpenMP thread, as it does alone, so the
+results are the same whatever the number of threads.
+"""
+
+from __future__ import annotations
+
+from concurrent.futures import Future, ThreadPoolExecutor
+
+import joblib
+import numpy as np
+import pandas as pd
+
+from forecast.shortage.demand_growth import PanelGrowthModel
+from forecast.shortage.panel import SeriesPanel
+
+
+def _growth(design: pd.DataFrame, origin: int, horizon: int, random_state: int) -> pd.Series | None:
+    model = PanelGrowthModel(horizon, random_state=random_state).fit(design, origin)
+    return None if model.estimator_ is None else model.predict(design)
+
+
+class GrowthFits:
+    """The panel growth model's forecasts from several origins, fitted in background threads.
+
+    Use it as a context manager: the fits start on entry, :meth:`growth` waits for one, and on
+    exit the fits not yet started are cancelled.
+
+    Parameters
+    ----------
+    design : DataFrame
+        :func:`~forecast.shortage.demand_growth.growth_design` of the panel.
+    origins : sequence of int
+        The origins to fit at, each on the targets of its own years only.
+    horizon : int
+        Years from each origin to the year whose growth is forecast.
+    random_state : int, default 0
+    n_threads : int, optional
+        Worker threads; by default one per fit up to the machine's cores.
+    """
+
+    def __init__(self, design: pd.DataFrame, origins, horizon: int, *, random_state: int = 0,
+                 n_threads: int | None = None):
+        self.design = design
+        self.origins = [int(origin) for origin in origins]
+        self.horizon = int(horizon)
+        self.random_state = random_state
+        self.n_threads = n_threads
+        self._pool: ThreadPoolExecutor | None = None
+        self._futures: dict[int, Future] = {}
+
+    def __enter__(self) -> "GrowthFits":
+        threads = self.n_threads or min(len(self.origins), joblib.cpu_count())
+        self._pool = ThreadPoolExecutor(max_workers=max(int(threads), 1),
+                                        thread_name_prefix="panel-growth")
+        for origin in self.origins:
+            self._futures[origin] = self._pool.submit(_growth, self.design, origin, self.horizon,
+                                                      self.random_state)
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool = None
+
+    def growth(self, origin: int) -> pd.Series | None:
+        """Log growth per cell id in year ``origin + horizon``; None when the panel up to
+        ``origin`` is too short to train the model. A fit's error is raised here."""
+        return self._futures[int(origin)].result()
+
+
+def panel_expansion(growth: pd.Series | None, panel: SeriesPanel, origin: int, year: int,
+                    now: pd.Series, previous: pd.Series) -> pd.Series | None:
+    """Expansion of every cell of ``now`` in ``year`` from the panel model's ``growth``.
+
+    A year after the origin the growth applies to the demand observed at the origin; further
+    ahead, to the univariate forecast of the year before (``previous``). None without a fit.
+    """
+    if growth is None:
+        return None
+    growth = growth.reindex(now.index).fillna(0.0)
+    if int(year) - int(origin) == 1:
+        demand = panel.demand()
+        base = demand[demand["ds"] == origin].set_index("unique_id")["y"]
+        base = base.reindex(now.index).fillna(previous)
+    else:
+        base = previous
+    return base.clip(lower=0.0) * np.expm1(growth)
