@@ -166,8 +166,8 @@ def forecast_shortage(data: Dataset, year: int, *, assumptions: Assumptions | No
     n_windows : int
         Back-test origins for the quantiles (fewer when the data are short).
     n_jobs : int
-        joblib workers for the univariate models. The panel growth model's fits run in threads
-        on the machine's cores meanwhile, whatever ``n_jobs`` (:mod:`~forecast.shortage.growth_fits`).
+        joblib workers for the univariate models. The panel growth model's fits run in a
+        background thread meanwhile, whatever ``n_jobs`` (:mod:`~forecast.shortage.growth_fits`).
     backend : str, optional
         joblib backend of the models' parallel steps, e.g. ``"loky"`` or ``"threading"``.
     random_state : int
