@@ -9,8 +9,9 @@ Here, per region x sector x skill and year:
   national wage growth, employment growth, applicants at employment offices per vacancy,
   emigration per 1,000 working-age people of the same education, graduates per worker, the
   share of workers reaching pension age next year (from :func:`features.build_feature_matrix`);
-- the balance observed ex post (openings minus seekers, per worker), its change and its means
-  over the past 3 and 5 years, and its tier.
+- the balance observed ex post (openings minus seekers, per worker; with the stock identity of
+  :mod:`forecast.shortage.stock_dynamics` fitted on the years up to it, as the forecasts use
+  it), its change and its means over the past 3 and 5 years, and its tier.
 
 :func:`fit_tier_classifier` trains a scikit-learn gradient-boosting classifier to predict next
 year's tier from this year's conditions; :func:`tier_backtest` scores it by rolling origin with
@@ -29,6 +30,7 @@ from forecast.shortage.definitions import TIERS, Assumptions
 from forecast.shortage.balance import observed_balance
 from forecast.shortage.forecast import classify_tiers
 from forecast.shortage.panel import SeriesPanel
+from forecast.shortage.stock_dynamics import stock_dynamics_of
 
 INDICATORS = (
     "vacancy_rate", "vacancy_rate_change", "wage_relative_to_national", "relative_wage_growth",
@@ -74,7 +76,10 @@ def current_conditions(panel: SeriesPanel,
         frame[column] = matrix[column] if column in matrix else np.nan
 
     years = sorted(set(frame["year"]))
-    balances = [observed_balance(panel, year, assumptions) for year in years[1:]]
+    # Each year's balance is observed as the forecasts see it: with the stock identity fitted
+    # on the data of that year, where the vacancies behave as a stock.
+    dynamics_at = stock_dynamics_of(panel, assumptions)
+    balances = [observed_balance(panel, year, assumptions, dynamics_at(year)) for year in years[1:]]
     observed = pd.concat(balances, ignore_index=True)
     observed["balance_per_worker"] = observed["shortage"] / observed["demand"].where(observed["demand"] > 0)
     observed["observed_tier"] = classify_tiers(observed["shortage"], observed["demand"], assumptions)

@@ -137,3 +137,20 @@ def test_the_fit_does_not_depend_on_the_number_of_blas_threads():
         with threadpool_limits(limits=threads):
             fits.append(fit_stock_identity(vacancies, before, openings, seekers, demand))
     assert fits[0] == fits[1]
+
+
+def test_current_conditions_observe_each_year_with_the_identity_fitted_on_its_data(tmp_path):
+    from forecast.shortage.conditions import current_conditions
+
+    WORLDS["stock"](tmp_path, seed=20250101, last_year=2024, first_year=2010)
+    panel = build_series_panel(load_data(tmp_path))
+    conditions = current_conditions(panel).set_index(["region", "sector", "skill", "year"])
+    for year in (2016, 2024):
+        fit = StockDynamicsByOrigin(panel, Assumptions())(year)
+        assert fit.accepted
+        seen = observed_balance(panel, year, Assumptions(), fit)
+        per_worker = (seen["shortage"] / seen["demand"].where(seen["demand"] > 0)).to_numpy()
+        index = pd.MultiIndex.from_frame(seen[["region", "sector", "skill", "year"]])
+        np.testing.assert_allclose(conditions.loc[index, "balance_per_worker"].to_numpy(), per_worker)
+        without = observed_balance(panel, year, Assumptions())
+        assert not np.allclose(without["shortage"].to_numpy(), seen["shortage"].to_numpy())
