@@ -13,6 +13,7 @@ errors; ``--verbose`` adds each step's time, the models chosen and the warnings.
 from __future__ import annotations
 
 import contextlib
+import os
 import signal
 import sys
 import warnings
@@ -65,6 +66,11 @@ def main(argv: list[str] | None = None) -> int:
     except InputError as exc:
         print(f"labor-forecast {args.command}: error: {exc}", file=sys.stderr)
         return 2
+    except BrokenPipeError:
+        # The reader of the output went away (``labor-forecast quota ... | head``). Output
+        # folders are staged, so they are in place whole or not at all; no one is left to tell.
+        _detach_stdout()
+        return 141  # as a shell reports a process ended by SIGPIPE
     except KeyboardInterrupt as exc:
         if isinstance(exc, Terminated):
             print("labor-forecast: terminated; no output was written", file=sys.stderr)
@@ -76,3 +82,11 @@ def main(argv: list[str] | None = None) -> int:
               "Please report it with the command you ran.", file=sys.stderr)
         return 1
 
+
+def _detach_stdout() -> None:
+    """Point stdout at the null device, so that the interpreter's last flush of a closed pipe
+    does not fail again at exit."""
+    with contextlib.suppress(OSError, ValueError, AttributeError):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)

@@ -151,6 +151,27 @@ def test_every_command_has_help_with_examples(command, capsys):
     assert "examples:" in text and EXAMPLES[command].splitlines()[1].strip() in text
 
 
+def test_a_reader_that_stops_reading_ends_the_command_quietly():
+    # ``labor-forecast quota ... | head``: the pipe closes while the summary is printed.
+    import subprocess
+    import sys
+
+    code = ("import sys; from forecast.cli import HANDLERS, main\n"
+            "def chatty(args):\n"
+            "    for _ in range(100000):\n"
+            "        print('a line of the summary')\n"
+            "    return 0\n"
+            "HANDLERS['validate'] = chatty\n"
+            "sys.exit(main(['validate', 'x']))\n")
+    process = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE)
+    assert process.stdout.read(10) == b"a line of "
+    process.stdout.close()
+    errors = process.stderr.read().decode()
+    assert process.wait(timeout=60) == 141
+    assert errors == ""
+
+
 def test_internal_errors_exit_1_without_traceback(monkeypatch, capsys):
     def broken(args):
         raise RuntimeError("disk on fire")
