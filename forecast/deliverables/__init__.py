@@ -19,7 +19,8 @@ and the terminal summary.
   lacks and the published figures beside it;
 - :mod:`~forecast.deliverables.workbook`, :mod:`~forecast.deliverables.report` and
   :mod:`~forecast.deliverables.charts`: the Excel workbook, the HTML report and its SVG charts;
-  :mod:`~forecast.deliverables.stable_xlsx` saves the workbook with the same bytes for the same
+  :mod:`~forecast.deliverables.cell_values` gives its cells' values and number formats,
+  :mod:`~forecast.deliverables.stable_xlsx` saves it with the same bytes for the same
   content, :mod:`~forecast.deliverables.pages` writes the short pages of the ``forecast`` and
   ``backtest`` commands;
 - :mod:`~forecast.deliverables.i18n`: labels and number formats in English, Russian and Kazakh

@@ -16,7 +16,6 @@ import math
 from datetime import datetime
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
@@ -29,9 +28,9 @@ from forecast.deliverables.content import PlannerContent
 from forecast.deliverables.provenance import provenance_view
 from forecast.deliverables.stable_xlsx import save_stable
 from forecast.deliverables.outputs import safe_text
-from forecast.deliverables.formats import (PERCENT, SMALL_PERCENT, is_coefficient, is_persons,
-                                          is_share, percent_format, person_columns, setting_rows,
-                                          unit_kind)
+from forecast.deliverables.cell_values import (INTEGER, column_format, plain_numbers,
+                                              plain_value, unit_value)
+from forecast.deliverables.formats import PERCENT, is_share, person_columns, setting_rows, unit_kind
 from forecast.deliverables.i18n import Labels
 from forecast.deliverables.messages import (model_name, table_names, translate_frame,
                                             translate_source, translate_value, translate_warning)
@@ -44,9 +43,6 @@ BANNER_FILL = PatternFill("solid", fgColor="FDE68A")
 TOTAL_FONT = Font(bold=True)
 TOTAL_BORDER = Border(top=Side(style="medium", color="1F2937"))
 NOTE_FONT = Font(italic=True, color="6B7280")
-INTEGER = "#,##0"
-DECIMAL = "#,##0.0"
-COEFFICIENT = "0.00"
 SHARE = PERCENT
 # Columns holding persons are shown as whole numbers; shares, rates and coverages (declared in
 # forecast.deliverables.formats.SHARE_COLUMNS) as percentages.
@@ -55,49 +51,6 @@ WIDE_TEXT = {"reason": 90, "sha256": 68}
 # characters a line, a table's cell within its column (at most MAX_WIDTH characters wide).
 LONG_TEXT, NOTE_COLUMNS, NOTE_LINE, MAX_WIDTH = 150, 10, 110, 50
 LINE_HEIGHT = 15  # points
-
-
-def _plain(value):
-    """A cell value openpyxl can write: Python scalars, ``None`` for missing, and text that
-    cannot run as a formula (:func:`~forecast.deliverables.outputs.safe_text`)."""
-    if value is None:
-        return None
-    if hasattr(value, "item") and not isinstance(value, str):
-        value = value.item()
-    if isinstance(value, float) and math.isnan(value):
-        return None
-    if isinstance(value, (list, tuple, dict)):
-        return ", ".join(map(str, value)) if not isinstance(value, dict) else str(value)
-    try:
-        if pd.isna(value):
-            return None
-    except (TypeError, ValueError):
-        pass
-    return safe_text(value)
-
-
-def _plain_numbers(series: pd.Series) -> list | None:
-    """The cells of a column of numpy numbers or booleans as :func:`_plain` writes them (missing
-    as ``None``), without its checks per cell; None for any other column."""
-    if not isinstance(series.dtype, np.dtype) or series.dtype.kind not in "fiub":
-        return None
-    values = series.to_numpy().tolist()
-    if series.dtype.kind == "f":
-        return [None if value != value else value for value in values]
-    return values
-
-
-def _format_of(column: str, series: pd.Series) -> str | None:
-    if is_share(column) and pd.api.types.is_numeric_dtype(series) and not pd.api.types.is_bool_dtype(series):
-        return percent_format(series.tolist())
-    if pd.api.types.is_bool_dtype(series) or not pd.api.types.is_numeric_dtype(series):
-        return None
-    if pd.api.types.is_integer_dtype(series) or column == "year":
-        return INTEGER if column not in ("year", "ds", "cutoff") else "0"
-    if is_coefficient(column):
-        return COEFFICIENT
-    # Persons are shown whole; the cell keeps its value, so sums stay exact.
-    return INTEGER if is_persons(column) else DECIMAL
 
 
 def _table(sheet: Worksheet, frame: pd.DataFrame, labels: Labels, *, start_row: int = 1,
@@ -116,10 +69,10 @@ def _table(sheet: Worksheet, frame: pd.DataFrame, labels: Labels, *, start_row: 
         cell = sheet.cell(row=start_row, column=j, value=safe_text(labels.column(column)))
         cell.font, cell.fill = HEADER_FONT, HEADER_FILL
         cell.alignment = Alignment(wrap_text=True, vertical="center")
-    formats = {c: _format_of(c, frame[c]) for c in columns}
+    formats = {c: column_format(c, frame[c]) for c in columns}
     wrap = Alignment(wrap_text=True, vertical="top")
     for j, column in enumerate(columns, start=1):
-        numbers = None if units and column == "value" else _plain_numbers(frame[column])
+        numbers = None if units and column == "value" else plain_numbers(frame[column])
         if numbers is not None:  # no unit, no text: the values and one format for the column
             number_format = formats[column]
             for i, value in enumerate(numbers, start=start_row + 1):
@@ -129,8 +82,8 @@ def _table(sheet: Worksheet, frame: pd.DataFrame, labels: Labels, *, start_row: 
             continue
         for i, value in enumerate(frame[column], start=start_row + 1):
             unit = units[i - start_row - 1] if units else None
-            value, number_format = _unit_value(column, value, unit, formats[column])
-            cell = sheet.cell(row=i, column=j, value=_plain(value))
+            value, number_format = unit_value(column, value, unit, formats[column])
+            cell = sheet.cell(row=i, column=j, value=plain_value(value))
             if number_format:
                 cell.number_format = number_format
             if column in WIDE_TEXT:
@@ -165,17 +118,6 @@ def _table(sheet: Worksheet, frame: pd.DataFrame, labels: Labels, *, start_row: 
         next_row = row + 1
     _widths(sheet, frame, labels)
     return next_row + 1
-
-
-def _unit_value(column: str, value, unit: str | None, number_format: str | None):
-    """An indicator's value by its unit: a share as a percentage, a percent as a share of one
-    with a percent format (0.25 percent is 0.25%), other values as they are."""
-    if column != "value" or unit not in ("share", "percent") or not isinstance(value, (int, float)) \
-            or isinstance(value, bool):
-        return value, number_format
-    if unit == "percent":
-        return value / 100, SMALL_PERCENT
-    return value, PERCENT
 
 
 def _widths(sheet: Worksheet, frame: pd.DataFrame, labels: Labels) -> None:
@@ -223,7 +165,7 @@ def _write_piece(sheet: Worksheet, piece, labels: Labels, row: int) -> int:
                    if not isinstance(v, nested) and not dataclasses.is_dataclass(v)}
         if scalars:
             frame = pd.DataFrame({"item": [labels.column(str(k)) for k in scalars],
-                                  "value": [_plain(translate_value(str(k), v, labels))
+                                  "value": [plain_value(translate_value(str(k), v, labels))
                                             for k, v in scalars.items()]}).astype({"value": object})
             row = _table(sheet, frame, labels, start_row=row)
             for r, key in enumerate(scalars, start=row - len(scalars) - 1):

@@ -46,7 +46,7 @@ def observed_balance(panel: SeriesPanel, year: int, assumptions: Assumptions,
     previous = demand.xs(year - 1, level="ds").reindex(now.index)
     return _balance(panel.tables, year - 1, year, now, previous, flows.xs(year, level="ds"),
                     assumptions, dynamics, _observed_demography(panel, year - 1),
-                    panel_vacancy_history(panel))
+                    _vacancy_history(panel))
 
 
 def balance(tables: dict[str, pd.DataFrame], origin: int, year: int, demand: pd.Series,
@@ -143,7 +143,7 @@ def _observed_demography(panel: SeriesPanel, origin: int) -> tuple[pd.Series, pd
         regional = population[population["region"] != "KZ"]
         rates = demographic_features(regional, horizon=1).set_index(["ds", "region"])
         groups, persons = single_year_population(regional)
-        leavers = pd.Series(persons[:, 18 - 1],
+        leavers = pd.Series(persons[:, 18 - 1],  # aged 18 a year after the origin
                             index=pd.MultiIndex.from_frame(groups[["ds", "region"]]))
         panel.memo[key] = (rates["pension_entrants_share_h1"], leavers)
     rates, leavers = panel.memo[key]
@@ -153,7 +153,7 @@ def _observed_demography(panel: SeriesPanel, origin: int) -> tuple[pd.Series, pd
             leavers.xs(origin, level="ds").groupby(level=0).sum())
 
 
-def panel_vacancy_history(panel: SeriesPanel) -> pd.DataFrame | None:
+def _vacancy_history(panel: SeriesPanel) -> pd.DataFrame | None:
     """The cells' vacancies and demand in every year of the panel, as
     :func:`~forecast.shortage.unfilled.cell_history` gives them, made once per panel."""
     key = "vacancy_history"

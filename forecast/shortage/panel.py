@@ -31,8 +31,10 @@ class SeriesPanel:
         migration flows by region and education, graduates by region, level and field, and
         employment-office applicants by region.
     memo : dict
-        Results derived from the panel alone, kept for every step that receives it (the stock
-        identity's fits: :func:`forecast.shortage.stock_dynamics.stock_dynamics_of`).
+        Results derived from the panel alone, kept for every step that receives it: the stock
+        identity's fits (:func:`forecast.shortage.stock_dynamics.stock_dynamics_of`), and the
+        indexed series, age structure and vacancy history every observed balance reads
+        (:func:`forecast.shortage.balance.observed_balance`).
     """
 
     tables: dict[str, pd.DataFrame]

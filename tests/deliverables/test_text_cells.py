@@ -12,7 +12,7 @@ import pytest
 from openpyxl import Workbook, load_workbook
 
 from forecast.cli import main
-from forecast.deliverables import workbook
+from forecast.deliverables import cell_values, workbook
 from forecast.deliverables.outputs import safe_frame, safe_text
 from forecast.inputs.sample import sample_directory
 
@@ -55,8 +55,8 @@ def test_csv_frames_change_text_columns_only():
 def test_workbook_cells_write_text_as_text():
     sheet = Workbook().active
     workbook._note(sheet, 1, "=HYPERLINK(1).csv: ignored")
-    cell = sheet.cell(row=2, column=1, value=workbook._plain("+cmd"))
-    number = sheet.cell(row=3, column=1, value=workbook._plain(-7.5))
+    cell = sheet.cell(row=2, column=1, value=cell_values.plain_value("+cmd"))
+    number = sheet.cell(row=3, column=1, value=cell_values.plain_value(-7.5))
     assert sheet["A1"].data_type == "s" and sheet["A1"].value.startswith("'=")
     assert cell.data_type == "s" and cell.value == "'+cmd"
     assert number.data_type == "n" and number.value == -7.5
