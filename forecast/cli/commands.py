@@ -25,24 +25,38 @@ def _dataset(path: Path | None, progress=None):
 
 def _progress(args: argparse.Namespace, console, stages: int, before_files: str | None = None):
     """Stage progress on stderr (a bar on a terminal, timed lines otherwise), silent with
-    ``--quiet``; with ``--verbose`` each stage done is also logged on stdout."""
+    ``--quiet``; with ``--verbose`` each stage done is also logged on stdout. Both speak the
+    language of ``--lang``."""
+    from forecast.deliverables.i18n import Labels
+    from forecast.deliverables.progress_text import progress_line
     from forecast.pipeline.progress import Progress
 
+    labels = Labels(getattr(args, "lang", "en"))
     return Progress(quiet=getattr(args, "quiet", False), total=stages,
-                    on_step=_verbose_steps(console, before_files) if console.verbose else None,
-                    started=console.started)
+                    on_step=_verbose_steps(console, before_files, labels) if console.verbose else None,
+                    started=console.started, translate=lambda name: progress_line(name, labels))
 
 
-def _verbose_steps(console, before_files: str | None):
-    """``--verbose``: log each stage done, and ``before_files`` done before the first file."""
+def _verbose_steps(console, before_files: str | None, labels):
+    """``--verbose``: log each stage done, and ``before_files`` (a label) done before the first
+    file."""
+    from forecast.deliverables.progress_text import done_line
+
     state = {"files": before_files is None}
 
     def step(name: str) -> None:
         if name.startswith("deliverables:") and not state["files"]:
             state["files"] = True
-            console.detail(f"{before_files} done")
-        console.detail(f"{name.split(': ', 1)[-1].removesuffix(' done')} done")
+            console.detail(labels("verbose.done", step=labels(before_files)))
+        console.detail(done_line(name, labels))
     return step
+
+
+def _models_chosen(counts: dict, labels) -> str:
+    """How many series each forecaster was chosen for, in the reader's names of the models."""
+    from forecast.deliverables.messages import model_name
+
+    return ", ".join(f"{model_name(code, labels)}: {count}" for code, count in counts.items())
 
 
 def _refuse_existing(out: Path, force: bool, protected: tuple = ()) -> None:
@@ -93,6 +107,7 @@ def _quota_run(args: argparse.Namespace, console, out: Path) -> int:
     from forecast.deliverables.comparison import comparison_summary
     from forecast.deliverables.console import quota_summary
     from forecast.deliverables.i18n import Labels
+    from forecast.deliverables.messages import translate_warning
     from forecast.pipeline import run_quota
 
     scenarios = len(SCENARIO_NAMES) if args.compare == ["all"] else len(args.compare or [])
@@ -100,25 +115,27 @@ def _quota_run(args: argparse.Namespace, console, out: Path) -> int:
     # workbook, report, run.json
     # (the back-test also reports each of its origins)
     stages = 3 + max(scenarios, 1) + bool(scenarios) + (args.backtest + 1 if args.backtest else 0) + 4 + 3
-    with _progress(args, console, stages, "forecast and quota") as progress:
+    labels = Labels(args.lang)
+    with _progress(args, console, stages, "verbose.forecast_and_quota") as progress:
         data = _dataset(args.data, progress)
-        console.detail(f"read {data.source}: {len(data.tables)} tables, "
-                       f"{data.first_year}-{data.last_year}")
+        source = labels("source.embedded_sample") if data.source == "embedded sample" else data.source
+        console.detail(labels("verbose.read", source=source, tables=len(data.tables),
+                              first=data.first_year, last=data.last_year))
         result = run_quota(data, args.year, out=out, force=args.force, seed=args.seed,
                            n_jobs=args.n_jobs, scheduler=args.scheduler,
                            policy=args.policy, scenario=args.scenario, compare=args.compare,
                            backtest_years=args.backtest, lang=args.lang,
                            progress=progress, demand_model=args.demand_model)
     info = result.run_info
-    console.detail(f"models chosen: {info['models']['chosen']}")
+    console.detail(labels("verbose.models", models=_models_chosen(info["models"]["chosen"], labels)))
     for warning in info["warnings"]:
-        console.detail(f"warning: {warning}")
+        console.detail(labels("verbose.warning", warning=translate_warning(warning, labels)))
     console.say(quota_summary(result, console, lang=args.lang))
     comparison = comparison_summary(result, args.lang, console.bold)
     if comparison:
         console.say("\n" + comparison)
-    console.say("\n" + Labels(args.lang)("summary.wrote", folder=out,
-                                          files="quota.csv, quota.xlsx, report.html, run.json"))
+    console.say("\n" + labels("summary.wrote", folder=out,
+                               files="quota.csv, quota.xlsx, report.html, run.json"))
     return 0
 
 
@@ -128,6 +145,7 @@ def _forecast(args: argparse.Namespace) -> int:
 
 def _forecast_run(args: argparse.Namespace, console, out: Path) -> int:
     from forecast.deliverables.console import forecast_summary
+    from forecast.deliverables.i18n import Labels
     from forecast.pipeline import run_forecast
 
     with _progress(args, console, 4) as progress:
@@ -135,9 +153,10 @@ def _forecast_run(args: argparse.Namespace, console, out: Path) -> int:
         result = run_forecast(data, args.year, out=out, force=args.force, seed=args.seed,
                               n_jobs=args.n_jobs, scheduler=args.scheduler, lang=args.lang,
                               progress=progress)
-    console.detail(f"models chosen: {result.forecast.models}")
+    labels = Labels(args.lang)
+    console.detail(labels("verbose.models", models=_models_chosen(result.forecast.models, labels)))
     console.say(forecast_summary(result, console))
-    console.say(f"\nwrote {out}/shortage.csv, shortage.html, run.json")
+    console.say("\n" + labels("summary.wrote", folder=out, files="shortage.csv, shortage.html, run.json"))
     return 0
 
 
@@ -151,6 +170,7 @@ def _backtest(args: argparse.Namespace) -> int:
 
 def _backtest_run(args: argparse.Namespace, console, out: Path) -> int:
     from forecast.deliverables.console import backtest_summary
+    from forecast.deliverables.i18n import Labels
     from forecast.pipeline import run_backtest
 
     with _progress(args, console, 4) as progress:
@@ -158,7 +178,8 @@ def _backtest_run(args: argparse.Namespace, console, out: Path) -> int:
         result = run_backtest(data, h=args.h, windows=args.windows, out=out, force=args.force,
                               lang=args.lang, progress=progress)
     console.say(backtest_summary(result, console))
-    console.say(f"\nwrote {out}/backtest.csv, metrics.csv, backtest.html, run.json")
+    console.say("\n" + Labels(args.lang)("summary.wrote", folder=out,
+                                          files="backtest.csv, metrics.csv, backtest.html, run.json"))
     return 0
 
 

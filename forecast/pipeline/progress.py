@@ -46,6 +46,9 @@ class Progress:
         Also called with each stage's name when it is done (``--verbose`` prints it).
     started : float, optional
         ``clock()`` at the start of the run (default: now), e.g. when the command started.
+    translate : callable, optional
+        How a stage's name is shown (the command line's gives it in the reader's language);
+        ``stages`` and ``on_step`` keep the names the jobs gave.
 
     A stage's line is printed when it starts, with the seconds since the run began::
 
@@ -58,12 +61,14 @@ class Progress:
     def __init__(self, stream: TextIO | None = None, *, quiet: bool = False,
                  total: int | None = None, bar: bool | None = None,
                  clock: Callable[[], float] = time.perf_counter,
-                 on_step: Callable[[str], None] | None = None, started: float | None = None):
+                 on_step: Callable[[str], None] | None = None, started: float | None = None,
+                 translate: Callable[[str], str] | None = None):
         self.stream = stream if stream is not None else sys.stderr
         self.quiet = quiet
         self.clock = clock
         self.on_step = on_step
         self.started = clock() if started is None else started
+        self.translate = translate
         self.stages: list[str] = []
         if bar is None:
             bar = hasattr(self.stream, "isatty") and self.stream.isatty()
@@ -82,10 +87,11 @@ class Progress:
         self.stages.append(name)
         if self.quiet:
             return
+        shown = name if self.translate is None else self.translate(name)
         if self._bar is not None:
-            self._bar.set_description_str(name)
+            self._bar.set_description_str(shown)
         else:
-            print(f"[{self.elapsed():5.1f} s] {name}", file=self.stream, flush=True)
+            print(f"[{self.elapsed():5.1f} s] {shown}", file=self.stream, flush=True)
 
     def _done(self, name: str) -> None:
         if self._bar is not None:

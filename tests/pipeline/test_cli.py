@@ -63,10 +63,12 @@ def test_output_off_a_terminal_has_no_colour_or_progress_bar(quota_run):
     assert "\033[" not in printed and "\r" not in printed
 
 
-def test_verbose_reports_steps_and_models(quota_run):
+def test_verbose_reports_steps_and_models_in_the_language_asked_for(quota_run):
     printed = quota_run[1]
-    assert "forecast and quota done" in printed and "report done" in printed
-    assert "models chosen" in printed
+    assert "готово: прогноз и квота" in printed and "готово: отчёт" in printed
+    assert "выбранные модели: " in printed and "прочитано: встроенные демонстрационные данные" in printed
+    for english in ("done", "models chosen", "read ", "warning:"):
+        assert english not in printed
 
 
 def test_quiet_prints_nothing(tmp_path, capsys):
