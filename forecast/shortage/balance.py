@@ -140,17 +140,8 @@ def _observed_demography(panel: SeriesPanel, origin: int) -> tuple[pd.Series, pd
     key = "demography_h1"
     if key not in panel.memo:
         population = panel.tables["population"]
-        regional = population[population["region"] != "KZ"]
-        rates = demographic_features(regional, horizon=1).set_index(["ds", "region"])
-        groups, persons = single_year_population(regional)
-        leavers = pd.Series(persons[:, 18 - 1],  # aged 18 a year after the origin
-                            index=pd.MultiIndex.from_frame(groups[["ds", "region"]]))
-        panel.memo[key] = (rates["pension_entrants_share_h1"], leavers)
-    rates, leavers = panel.memo[key]
-    if origin not in rates.index.get_level_values(0):
-        return _demography(panel.tables["population"], origin, 1)
-    return (rates.xs(origin, level="ds"),
-            leavers.xs(origin, level="ds").groupby(level=0).sum())
+        panel.memo[key] = _demography_by_year(population[population["region"] != "KZ"], 1)
+    return _in_year(panel.memo[key], origin)
 
 
 def _vacancy_history(panel: SeriesPanel) -> pd.DataFrame | None:
@@ -166,14 +157,25 @@ def _vacancy_history(panel: SeriesPanel) -> pd.DataFrame | None:
 def _demography(population: pd.DataFrame, origin: int, horizon: int) -> tuple[pd.Series, pd.Series]:
     """Share of the working-age population reaching pension age in the forecast year, and the
     number of people aged 18 then, both by region, from the age structure at the origin."""
-    regional = population[population["region"] != "KZ"]
-    at_origin = regional[regional["year"] == origin]
-    demo = demographic_features(at_origin, horizon=horizon)
-    rate = demo.set_index("region")[f"pension_entrants_share_h{horizon}"]
-    groups, persons = single_year_population(at_origin)
-    age = 18 - horizon
-    leavers = pd.Series(persons[:, age], index=groups["region"].to_numpy()).groupby(level=0).sum()
-    return rate, leavers
+    regional = population[(population["region"] != "KZ") & (population["year"] == origin)]
+    return _in_year(_demography_by_year(regional, horizon), origin)
+
+
+def _demography_by_year(regional: pd.DataFrame, horizon: int) -> tuple[pd.Series, pd.Series]:
+    """:func:`_demography` for every year of ``regional``, indexed by ``(ds, region)``."""
+    rates = demographic_features(regional, horizon=horizon).set_index(["ds", "region"])
+    groups, persons = single_year_population(regional)
+    leavers = pd.Series(persons[:, 18 - horizon],  # aged 18 ``horizon`` years on
+                        index=pd.MultiIndex.from_frame(groups[["ds", "region"]]))
+    return rates[f"pension_entrants_share_h{horizon}"], leavers.groupby(level=[0, 1]).sum()
+
+
+def _in_year(by_year: tuple[pd.Series, pd.Series], year: int) -> tuple[pd.Series, pd.Series]:
+    """The regions' rows of :func:`_demography_by_year` in ``year`` (empty without that year)."""
+    rates, leavers = by_year
+    if year not in rates.index.get_level_values(0):
+        return pd.Series(dtype=float), pd.Series(dtype=float)
+    return rates.xs(year, level="ds"), leavers.xs(year, level="ds")
 
 
 def _skill_employment_share(table: pd.DataFrame, previous: pd.Series) -> pd.Series:

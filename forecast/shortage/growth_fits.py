@@ -55,6 +55,8 @@ class GrowthFits:
         self._futures: dict[int, Future] = {}
 
     def __enter__(self) -> "GrowthFits":
+        if not self.origins:  # a univariate forecast: nothing to fit
+            return self
         # One core stays with the main thread's univariate forecasts: a second boosting thread on
         # two cores took more CPU time and no less wall time.
         threads = self.n_threads or min(len(self.origins), max(joblib.cpu_count() - 1, 1))
