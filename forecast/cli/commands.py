@@ -155,7 +155,7 @@ def _forecast_run(args: argparse.Namespace, console, out: Path) -> int:
                               progress=progress)
     labels = Labels(args.lang)
     console.detail(labels("verbose.models", models=_models_chosen(result.forecast.models, labels)))
-    console.say(forecast_summary(result, console))
+    console.say(forecast_summary(result, console, lang=args.lang))
     console.say("\n" + labels("summary.wrote", folder=out, files="shortage.csv, shortage.html, run.json"))
     return 0
 
@@ -177,7 +177,7 @@ def _backtest_run(args: argparse.Namespace, console, out: Path) -> int:
         data = _dataset(args.data, progress)
         result = run_backtest(data, h=args.h, windows=args.windows, out=out, force=args.force,
                               lang=args.lang, progress=progress)
-    console.say(backtest_summary(result, console))
+    console.say(backtest_summary(result, console, lang=args.lang))
     console.say("\n" + Labels(args.lang)("summary.wrote", folder=out,
                                           files="backtest.csv, metrics.csv, backtest.html, run.json"))
     return 0

@@ -159,12 +159,22 @@ def quota_summary(result, console: Console | None = None, rows: int = 10, lang: 
     return "\n".join(lines)
 
 
-def text_table(frame, rows: int | None, labels) -> list[str]:
-    """Plain aligned columns: text left, numbers right, in the language's number notation."""
+def text_table(frame, rows: int | None, labels, digits: dict[str, int] | None = None) -> list[str]:
+    """Plain aligned columns: text left, numbers right, in the language's number notation.
+
+    Numbers are whole unless ``digits`` gives a column its decimals.
+    """
     shown = frame if rows is None else frame.head(rows)
     headers = [labels.column(c) for c in shown.columns]
     numeric = [shown[c].dtype.kind in "iuf" for c in shown.columns]
-    cells = [[labels.integer(v) if num else str(v) for v, num in zip(record, numeric)]
+    decimals = [(digits or {}).get(c) for c in shown.columns]
+
+    def text(value, num, places):
+        if not num:
+            return str(value)
+        return labels.integer(value) if places is None else labels.number(value, places)
+
+    cells = [[text(v, num, places) for v, num, places in zip(record, numeric, decimals)]
              for record in shown.itertuples(index=False)]
     widths = [max([len(h)] + [len(row[k]) for row in cells]) for k, h in enumerate(headers)]
 
@@ -179,34 +189,39 @@ def text_table(frame, rows: int | None, labels) -> list[str]:
     return out
 
 
-def forecast_summary(run, console: Console | None = None) -> str:
-    """The terminal summary of a shortage forecast: cells by tier."""
+def forecast_summary(run, console: Console | None = None, lang: str = "en") -> str:
+    """The terminal summary of a shortage forecast, in ``lang``: cells by tier."""
+    t = Labels(lang)
     bold = console.bold if console else (lambda text: text)
     warn = console.warn if console else (lambda text: text)
     result = run.forecast
     tiers = result.table["tier"].value_counts()
     lines = []
     if run.run_info["data"]["synthetic_sample"]:
-        lines.append(warn("NOTE: synthetic sample data, not official statistics."))
-    lines.append(bold(f"Shortage forecast for {result.year}")
-                 + f" (data to {result.origin}): {len(result.table):,} region x sector x skill cells")
-    for tier in ("severe shortage", "shortage", "balance", "surplus"):
-        lines.append(f"  {tier:<16} {int(tiers.get(tier, 0)):>6,}")
+        lines.append(warn(t("summary.synthetic")))
+    lines.append(bold(t("forecast.title", year=result.year)) + " ("
+                 + t("summary.forecast_meta", origin=result.origin, cells=t.integer(len(result.table)))
+                 + ")")
+    names = {tier: t.tier(tier) for tier in ("severe shortage", "shortage", "balance", "surplus")}
+    width = max(len(name) for name in names.values())
+    for tier, name in names.items():
+        lines.append(f"  {name:<{width}}  {t.integer(int(tiers.get(tier, 0))):>7}")
     return "\n".join(lines)
 
 
-def backtest_summary(run, console: Console | None = None) -> str:
-    """The terminal summary of a demand back-test: accuracy by horizon."""
+def backtest_summary(run, console: Console | None = None, lang: str = "en") -> str:
+    """The terminal summary of a demand back-test, in ``lang``: accuracy by horizon."""
+    t = Labels(lang)
     bold = console.bold if console else (lambda text: text)
     warn = console.warn if console else (lambda text: text)
     result = run.backtest
     lines = []
     if run.run_info["data"]["synthetic_sample"]:
-        lines.append(warn("NOTE: synthetic sample data, not official statistics."))
-    lines.append(bold("Back-test of the demand forecasts")
-                 + f" ({result.series:,} series, horizon {result.h}, {len(result.origins)} origins)")
+        lines.append(warn(t("summary.synthetic")))
+    lines.append(bold(t("backtest.title")) + " ("
+                 + t("summary.backtest_meta", series=t.integer(result.series), h=result.h,
+                     origins=len(result.origins)) + ")")
     shown = result.metrics[["step", "mase", "smape", "coverage_80", "coverage_95", "n"]].copy()
-    for column in ("mase", "smape", "coverage_80", "coverage_95"):
-        shown[column] = shown[column].map(lambda v: f"{v:.3f}")
-    lines += text_table(shown, None, Labels("en"))
+    shown["step"] = shown["step"].map(lambda step: t(f"step.{step}") if t.has(f"step.{step}") else str(step))
+    lines += text_table(shown, None, t, digits=dict.fromkeys(("mase", "smape", "coverage_80", "coverage_95"), 3))
     return "\n".join(lines)

@@ -88,8 +88,60 @@ def test_forecast_writes_csv_and_a_page(tmp_path, capsys):
     assert len(table) > 0 and {"shortage", "tier"} <= set(table.columns)
     page = (out / "shortage.html").read_text(encoding="utf-8")
     assert '<html lang="kk">' in page and 'id="synthetic-banner"' in page
-    assert f"{len(table):,} region x sector x skill cells" in printed
+    cells = f"{len(table):,}".replace(",", "\u00a0")
+    assert f"өңір × сала × біліктілік бойынша {cells} ұяшық" in printed
+    counts = table["tier"].value_counts()
+    assert re.search(rf"^  тапшылық +{counts.get('shortage', 0)}$", printed, re.M)
+    assert not re.search(r"[A-Za-z]", _without_names(printed)), printed
     assert json.loads((out / "run.json").read_text())["year"] == 2026
+
+
+# What may stay Latin in ru/kk output: file and folder names, and the metrics' acronyms.
+_NAMES = re.compile(r"(\S*/\S*|\b[\w-]+\.(csv|html|json|xlsx)\b|\bs?MAPE\b|\bMASE\b)")
+
+
+def _without_names(text: str) -> str:
+    return _NAMES.sub("", text)
+
+
+def test_backtest_summary_speaks_the_language_asked_for(tmp_path, capsys):
+    out = tmp_path / "bt"
+    assert main(["backtest", "--h", "2", "--windows", "1", "--out", str(out), "--lang", "ru"]) == 0
+    printed = capsys.readouterr().out
+    metrics = pd.read_csv(out / "metrics.csv")
+    assert "Ретроспективная проверка прогнозов спроса" in printed
+    assert "горизонт 2 г., точек отсчёта: 1" in printed and "лет вперёд" in printed
+    first = metrics.iloc[0]
+    # Numbers in Russian notation: a decimal comma.
+    assert f"{first['mase']:.3f}".replace(".", ",") in printed
+    assert re.search(r"^  все ", printed, re.M)
+    assert not re.search(r"[A-Za-z]", _without_names(printed)), printed
+
+
+def test_forecast_and_backtest_summaries_in_english():
+    from types import SimpleNamespace
+
+    from forecast.deliverables.console import backtest_summary, forecast_summary
+
+    table = pd.DataFrame({"tier": ["shortage", "shortage", "surplus", "severe shortage"]})
+    run = SimpleNamespace(run_info={"data": {"synthetic_sample": False}},
+                          forecast=SimpleNamespace(year=2026, origin=2024, table=table))
+    assert forecast_summary(run).splitlines() == [
+        "Skilled-worker shortage forecast for 2026 (data to 2024: 4 region x sector x skill cells)",
+        "  severe shortage        1",
+        "  shortage               2",
+        "  balance                0",
+        "  surplus                1",
+    ]
+    metrics = pd.DataFrame({"step": ["1", "all"], "mase": [0.81234, 0.9], "smape": [3.5, 4.0],
+                            "coverage_80": [0.8, 0.75], "coverage_95": [0.95, 0.9], "n": [1200, 2400]})
+    run = SimpleNamespace(run_info={"data": {"synthetic_sample": True}},
+                          backtest=SimpleNamespace(series=1200, h=1, origins=[2020, 2021], metrics=metrics))
+    lines = backtest_summary(run).splitlines()
+    assert lines[0] == "NOTE: synthetic sample data, not official statistics."
+    assert lines[1] == "Back-test of the demand forecasts (1,200 series, horizon 1, 2 origins)"
+    assert lines[-1].split() == ["all", "0.900", "4.000", "0.750", "0.900", "2,400"]
+    assert lines[-2].split() == ["1", "0.812", "3.500", "0.800", "0.950", "1,200"]
 
 
 @pytest.mark.parametrize("argv, message", [
