@@ -20,6 +20,7 @@ from .base import BaseForecaster
 from .conformal import ConformalQuantiles
 from .constraints import InvalidParameterError
 from .conversion import from_long, to_long, to_nixtla
+from .memo import ForecastMemo
 from .metrics import evaluate, smape, winkler
 from .smoothing import DampedTrend
 from .theta import Theta
@@ -31,6 +32,7 @@ __all__ = [
     "ConformalQuantiles",
     "DampedTrend",
     "Drift",
+    "ForecastMemo",
     "ForecasterMixin",
     "GlobalGradientBoosting",
     "HistoricMean",

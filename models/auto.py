@@ -13,6 +13,7 @@ from .backtest import backtest_panel
 from .base import FALLBACK_COLUMNS, BaseForecaster
 from .conformal import ConformalQuantiles
 from .constraints import InstanceOf, Interval, Options
+from .memo import ForecastMemo
 from .metrics import robust_scale
 from .panel import Panel
 from .registry import resolve_models
@@ -84,6 +85,11 @@ class AutoForecaster(BaseForecaster):
         Targets the back-test must not score (values that were interpolated, not observed):
         their errors are left out of the selection, the calibration and ``backtest_errors_``.
         The series are still fitted on them.
+    memo : ForecastMemo, optional
+        Back-test window forecasts shared with other forecasters of the same job: a window
+        whose candidate and training data another fit has seen reuses its forecast, which is
+        the array it would have computed. Forecasts at origins one year apart share most of
+        their windows.
 
     Attributes
     ----------
@@ -118,6 +124,7 @@ class AutoForecaster(BaseForecaster):
         "random_state": [None, Integral],
         "unscored": [None, InstanceOf(list, tuple, set, frozenset, pd.MultiIndex,
                                       description="a collection of (unique_id, ds) pairs")],
+        "memo": [None, InstanceOf(ForecastMemo, description="a models.ForecastMemo")],
     }
 
     def __init__(
@@ -132,6 +139,7 @@ class AutoForecaster(BaseForecaster):
         backend=None,
         random_state=0,
         unscored=None,
+        memo=None,
     ):
         self.models = models
         self.h = h
@@ -142,12 +150,14 @@ class AutoForecaster(BaseForecaster):
         self.backend = backend
         self.random_state = random_state
         self.unscored = unscored
+        self.memo = memo
 
     def _candidates(self) -> dict[str, object]:
         base = resolve_models(DEFAULT_MODELS if self.models is None else self.models)
         for name, model in base.items():
             params = model.get_params(deep=False)
-            shared = (("random_state", self.random_state), ("n_jobs", self.n_jobs), ("backend", self.backend))
+            shared = (("random_state", self.random_state), ("n_jobs", self.n_jobs), ("backend", self.backend),
+                      ("memo", self.memo))
             overrides = {k: v for k, v in shared if k in params}
             if overrides:
                 base[name] = clone(model).set_params(**overrides)
@@ -169,7 +179,8 @@ class AutoForecaster(BaseForecaster):
         pairs = [
             self._scaled_errors(
                 panel,
-                backtest_panel(model, panel, cutoffs, horizon, n_jobs=self.n_jobs, backend=self.backend),
+                backtest_panel(model, panel, cutoffs, horizon, n_jobs=self.n_jobs, backend=self.backend,
+                               memo=self.memo),
                 len(cutoffs),
                 horizon,
             )

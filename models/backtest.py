@@ -19,6 +19,7 @@ from ._validation import (
     to_years,
     validate_params,
 )
+from .memo import ForecastMemo
 from .metrics import naive_scales, robust_scale
 from .panel import Panel
 
@@ -45,15 +46,13 @@ def rolling_cutoffs(panel: Panel, h: int, n_windows: int, step: int = 1) -> list
     return [last - h - step * j for j in reversed(range(n_windows))]
 
 
-def _run_window(model, panel: Panel, index: int, cutoff: int, h: int, levels: list[float]) -> WindowResult | None:
-    train, rows = panel.truncate(cutoff)
-    if train.n_series == 0:
-        return None
+def _window_forecast(model, train: Panel, h: int, levels: list[float]) -> tuple:
     fitted = clone(model)._fit_panel(train)
-    mean, bounds = fitted._predict_arrays(h, levels)
-    scale_mae, scale_mse = naive_scales(train)
-    actual = panel.actuals_after(rows, cutoff, h)
-    return WindowResult(index, cutoff, rows, mean, bounds, actual, scale_mae, scale_mse, robust_scale(train), train.lengths)
+    return fitted._predict_arrays(h, levels)
+
+
+def _scales(train: Panel) -> tuple:
+    return (*naive_scales(train), robust_scale(train))
 
 
 def backtest_panel(
@@ -64,12 +63,35 @@ def backtest_panel(
     levels: list[float] | None = None,
     n_jobs: int | None = 1,
     backend: str | None = None,
+    memo: ForecastMemo | None = None,
 ) -> list[WindowResult]:
-    """Fit a fresh clone of ``model`` at every origin, in parallel over origins with joblib."""
+    """Fit a fresh clone of ``model`` at every origin, in parallel over origins with joblib.
+
+    With a ``memo``, a window whose model and training data it has seen reuses that forecast,
+    and the forecasts computed here are kept in it.
+    """
     levels = levels or []
-    results = Parallel(n_jobs=n_jobs, backend=backend)(
-        delayed(_run_window)(model, panel, i, c, h, levels) for i, c in enumerate(cutoffs))
-    return [r for r in results if r is not None]
+    windows = []
+    for index, cutoff in enumerate(cutoffs):
+        train, rows = panel.truncate(cutoff)
+        if train.n_series:
+            windows.append((index, cutoff, train, rows))
+    keys = [memo.key(model, train, h, levels) if memo is not None else None
+            for _, _, train, _ in windows]
+    forecasts = [memo.get(key) if memo is not None else None for key in keys]
+    missing = [k for k, found in enumerate(forecasts) if found is None]
+    computed = Parallel(n_jobs=n_jobs, backend=backend)(
+        delayed(_window_forecast)(model, windows[k][2], h, levels) for k in missing)
+    for k, forecast in zip(missing, computed):
+        forecasts[k] = forecast
+        if memo is not None:
+            memo.put(keys[k], forecast)
+    results = []
+    for (index, cutoff, train, rows), (mean, bounds) in zip(windows, forecasts):
+        scale_mae, scale_mse, scale = memo.scales(train, _scales) if memo is not None else _scales(train)
+        results.append(WindowResult(index, cutoff, rows, mean, bounds, panel.actuals_after(rows, cutoff, h),
+                                    scale_mae, scale_mse, scale, train.lengths))
+    return results
 
 
 def windows_to_frame(panel: Panel, windows: list[WindowResult]) -> pd.DataFrame:

@@ -49,6 +49,24 @@ def observed_balance(panel: SeriesPanel, year: int, assumptions: Assumptions,
                     _vacancy_history(panel))
 
 
+class ObservedBalances:
+    """:func:`observed_balance` of ``panel`` by year, each year computed once.
+
+    Call it with a year. A forecast's calibration compares with the balance observed in years
+    that are also origins; this keeps one computation of each.
+    """
+
+    def __init__(self, panel: SeriesPanel, assumptions: Assumptions,
+                 dynamics: StockDynamics | None = None):
+        self.panel, self.assumptions, self.dynamics = panel, assumptions, dynamics
+        self._years: dict[int, pd.DataFrame] = {}
+
+    def __call__(self, year: int) -> pd.DataFrame:
+        if year not in self._years:
+            self._years[year] = observed_balance(self.panel, year, self.assumptions, self.dynamics)
+        return self._years[year]
+
+
 def balance(tables: dict[str, pd.DataFrame], origin: int, year: int, demand: pd.Series,
             previous: pd.Series, flows: pd.Series, assumptions: Assumptions,
             dynamics: StockDynamics | None = None) -> pd.DataFrame:

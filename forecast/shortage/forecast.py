@@ -22,7 +22,7 @@ from forecast.inputs.errors import InputError
 from forecast.inputs.loader import Dataset
 from forecast.inputs.real.flags import estimation_cv, selection_unscored, unscored_ids
 from forecast.shortage.anchoring import aligned_observed, anchor_weight, mix_with_observed
-from forecast.shortage.balance import balance, observed_balance
+from forecast.shortage.balance import ObservedBalances, balance
 from forecast.shortage.definitions import (DEFAULT_DEMAND_MODEL, DEMAND_MODELS, DRIVERS, MAX_HORIZON, MIN_HISTORY,
                                            QUANTILES, RECONCILIATION_METHODS, TOTAL_LABELS,
                                            Assumptions, ShortageForecast)
@@ -30,7 +30,7 @@ from forecast.shortage.demand_growth import combination_weight, feature_columns,
 from forecast.shortage.growth_fits import GrowthFits, panel_expansion
 from forecast.shortage.panel import SeriesPanel, build_series_panel, demand_scale
 from forecast.shortage.stock_dynamics import StockDynamics, stock_dynamics_of
-from models import AutoForecaster
+from models import AutoForecaster, ForecastMemo
 from models.reconcile import reconcile_frame
 
 
@@ -52,12 +52,14 @@ class _Components:
 def _forecast_components(panel: pd.DataFrame, tables: dict[str, pd.DataFrame], origin: int,
                          year: int, n_jobs: int, random_state: int,
                          reconciliation: str = "bottom_up",
-                         backend: str | None = None) -> _Components:
+                         backend: str | None = None, memo: ForecastMemo | None = None) -> _Components:
     """Demand in ``year`` and the year before, and the flows of ``year``, forecast from series
-    observed up to ``origin``, with the model and how demand was reconciled."""
+    observed up to ``origin``, with the model and how demand was reconciled; ``memo`` keeps the
+    model's back-test windows for the next origin's forecast."""
     horizon = year - origin
     model = AutoForecaster(h=MAX_HORIZON, n_jobs=n_jobs, backend=backend,
-                           random_state=random_state, unscored=selection_unscored(panel, tables))
+                           random_state=random_state, unscored=selection_unscored(panel, tables),
+                           memo=memo)
     model.fit(panel[panel["ds"] <= origin])
     predicted = model.predict(h=horizon + 1)
     years = [year - 1, year] if horizon > 1 else [year, year + 1]
@@ -200,15 +202,32 @@ def forecast_shortage(data: Dataset, year: int, *, assumptions: Assumptions | No
     tables = panel.tables
     pasts = calibration_origins(data.first_year, origin, horizon, n_windows)
     design = growth_design(panel) if demand_model != "univariate" else None
+    # The origins are a year apart, so their back-tests refit the candidates on the same data
+    # at most windows: each such fit is made once.
+    memo = ForecastMemo()
     with GrowthFits(design, [origin, *pasts] if design is not None else [], horizon,
                     random_state=random_state) as fits:
         main = _forecast_components(panel.series, tables, origin, int(year), n_jobs, random_state,
-                                    reconciliation, backend)
+                                    reconciliation, backend, memo)
         past_parts = []
         for past in pasts:
             past_tables = {name: frame[frame["year"] <= past] for name, frame in tables.items()}
             past_parts.append(_forecast_components(panel.series, past_tables, past, past + horizon,
-                                                   n_jobs, random_state, reconciliation, backend))
+                                                   n_jobs, random_state, reconciliation, backend,
+                                                   memo))
+        # While the last panel fits finish, the work that does not need them: the stock identity
+        # at every origin and the balances observed in the years the calibration compares with.
+        dynamics_at = stock_dynamics_of(panel, assumptions)
+        dynamics = dynamics_at(origin)
+        for parts in past_parts:
+            dynamics_at(parts.origin)
+        observed_at = ObservedBalances(panel, assumptions, dynamics)
+        for parts in past_parts:
+            observed_at(parts.year)
+            if assumptions.mix_observed_balance:
+                observed_at(parts.origin)
+        if assumptions.mix_observed_balance and past_parts:
+            observed_at(origin)
         if design is not None:
             for parts in (main, *past_parts):
                 parts.panel_expansion = panel_expansion(fits.growth(parts.origin), panel,
@@ -222,20 +241,11 @@ def forecast_shortage(data: Dataset, year: int, *, assumptions: Assumptions | No
             weight = 1.0
         else:
             weight = _learned_weight(panel, [p for p in past_parts if p.panel_expansion is not None])
-    dynamics_at = stock_dynamics_of(panel, assumptions)
-    dynamics = dynamics_at(origin)
     table = _balance_of(main, assumptions, weight, dynamics)
     model, reconciled = main.model, main.how
 
     scale = demand_scale(panel.series, origin)
     unscored = unscored_ids(tables)
-    observed_in: dict[int, pd.DataFrame] = {}  # a year can be a target and an origin
-
-    def observed_at(when: int) -> pd.DataFrame:
-        if when not in observed_in:
-            observed_in[when] = observed_balance(panel, when, assumptions, dynamics)
-        return observed_in[when]
-
     # Each calibration origin's forecast balance (a calibration origin too short for the panel
     # model is scored on univariate growth) and the balance observed in its target year.
     checks = [(parts, _balance_of(parts, assumptions, weight if parts.panel_expansion is not None else 0.0,

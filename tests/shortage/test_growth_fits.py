@@ -57,3 +57,46 @@ def test_expansion_a_year_ahead_grows_the_demand_observed_at_the_origin(panel):
     later = panel_expansion(growth, panel, 2020, 2023, now, previous)
     assert later.iloc[0] == pytest.approx(100.0 * 0.10517091807564763)
     assert later.iloc[1] == 0.0 and later.iloc[2] == 0.0  # negative demand is clipped to zero
+
+
+def test_the_caller_makes_the_fits_no_worker_has_started_and_they_equal_the_fits_alone(design, monkeypatch):
+    import threading
+
+    from forecast.shortage import growth_fits
+
+    made_by = {}
+    fit = growth_fits._growth
+
+    def recorded(design, origin, horizon, random_state):
+        made_by[origin] = threading.current_thread().name
+        return fit(design, origin, horizon, random_state)
+
+    monkeypatch.setattr(growth_fits, "_growth", recorded)
+    # One worker and four origins: while the worker makes the first, the caller asking for it
+    # makes the last one waiting.
+    origins = [2022, 2021, 2020, 2019]
+    with GrowthFits(design, origins, 1, random_state=2, n_threads=1) as fits:
+        grown = {origin: fits.growth(origin) for origin in origins}
+    assert made_by[2022].startswith("panel-growth") and made_by[2019] == "MainThread"
+    for origin in origins:
+        alone = PanelGrowthModel(1, random_state=2).fit(design, origin).predict(design)
+        pd.testing.assert_series_equal(grown[origin], alone, check_exact=True)
+
+
+def test_an_error_in_a_fit_the_caller_makes_is_raised_there(design):
+    broken = design.drop(columns=["growth"])
+    with GrowthFits(broken, [2020, 2019, 2018], 1, n_threads=1) as fits:
+        for origin in (2018, 2019, 2020):
+            with pytest.raises(KeyError, match="growth"):
+                fits.growth(origin)
+
+
+def test_openmp_threads_are_put_back_after_the_fits(design):
+    from threadpoolctl import threadpool_info
+
+    before = [pool["num_threads"] for pool in threadpool_info() if pool["user_api"] == "openmp"]
+    with GrowthFits(design, [2020], 1) as fits:
+        inside = [pool["num_threads"] for pool in threadpool_info() if pool["user_api"] == "openmp"]
+        fits.growth(2020)
+    after = [pool["num_threads"] for pool in threadpool_info() if pool["user_api"] == "openmp"]
+    assert after == before and all(n == 1 for n in inside)

@@ -138,3 +138,13 @@ def test_observed_balance_made_from_the_panel_equals_the_balance_of_its_inputs(s
                          Assumptions())
         pd.testing.assert_frame_equal(observed_balance(panel, year, Assumptions()), direct,
                                       check_exact=True)
+
+
+def test_observed_balances_by_year_are_the_observed_balance_computed_once(sample):
+    from forecast.shortage.balance import ObservedBalances
+
+    panel = build_series_panel(sample)
+    observed = ObservedBalances(panel, Assumptions())
+    first = observed(2019)
+    assert observed(2019) is first
+    pd.testing.assert_frame_equal(first, observed_balance(panel, 2019, Assumptions()), check_exact=True)
