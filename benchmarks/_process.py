@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-import json
 import os
 import platform
 import resource
 from pathlib import Path
+
+from forecast.deliverables.outputs import strict_json
 
 RESULTS_DIR = Path(__file__).resolve().parent / "results"
 
@@ -28,7 +29,8 @@ def peak_rss_mb() -> float:
 
 
 def save_json(path: Path, payload: dict) -> Path:
-    """Write ``payload`` as indented JSON to ``path``, creating its folder; return the path."""
+    """Write ``payload`` as indented standard JSON to ``path`` (a missing number is ``null``),
+    creating its folder; return the path."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(payload, indent=2, default=str) + "\n", encoding="utf-8")
+    path.write_text(strict_json(payload) + "\n", encoding="utf-8")
     return path

@@ -34,7 +34,8 @@ def _progress(args: argparse.Namespace, console, stages: int, before_files: str 
     labels = Labels(getattr(args, "lang", "en"))
     return Progress(quiet=getattr(args, "quiet", False), total=stages,
                     on_step=_verbose_steps(console, before_files, labels) if console.verbose else None,
-                    started=console.started, translate=lambda name: progress_line(name, labels))
+                    started=console.started, translate=lambda name: progress_line(name, labels),
+                    seconds=labels("progress.seconds"))
 
 
 def _verbose_steps(console, before_files: str | None, labels):
@@ -83,8 +84,10 @@ def _refuse_existing(out: Path, force: bool, protected: tuple = ()) -> None:
 
 def _console(args: argparse.Namespace):
     from forecast.deliverables.console import Console
+    from forecast.deliverables.i18n import Labels
 
-    return Console(quiet=getattr(args, "quiet", False), verbose=getattr(args, "verbose", False))
+    return Console(quiet=getattr(args, "quiet", False), verbose=getattr(args, "verbose", False),
+                   seconds=Labels(getattr(args, "lang", "en"))("progress.seconds"))
 
 
 def _guarded(args: argparse.Namespace, default_out: str, protected: tuple, run) -> int:

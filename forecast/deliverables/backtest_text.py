@@ -58,6 +58,18 @@ def quality_sentence(backtest: dict | None, t: Labels, horizon: int = 1) -> str:
              last_year=share_text(values["last_year_need"], t)) + ahead
 
 
+# The kinds of input the panel model's sentence names, each by the prefixes of its features.
+FEATURE_GROUPS = (("growth", ("growth", "momentum")), ("vacancies", ("vacancy",)), ("wages", ("wage",)),
+                  ("applicants", ("applicants",)), ("demography", ("pension", "dependency", "graduates")),
+                  ("emigration", ("emigration",)))
+
+
+def feature_groups(features, t: Labels) -> str:
+    """The kinds of input among ``features`` in the reader's words: only those the model used."""
+    return ", ".join(t(f"model.feature.{group}") for group, prefixes in FEATURE_GROUPS
+                     if any(name.startswith(prefixes) for name in features))
+
+
 def model_sentence(info: dict, t: Labels) -> str:
     """Where the run's demand growth came from and how much the last observed balance weighs,
     in plain words, from ``run.json["models"]["demand_model"]``; empty when the run has none."""
@@ -67,15 +79,16 @@ def model_sentence(info: dict, t: Labels) -> str:
     name = how.get("name", "univariate")
     weight = float(how.get("panel_weight", 0.0))
     features = len(how.get("features", []))
+    groups = feature_groups(how.get("features", []), t)
     if name != "univariate" and not how.get("panel_trained", True):
         growth = t("model.panel_untrained")
     elif name == "univariate" or weight == 0.0:
         growth = t("model.univariate")
     elif weight == 1.0:
-        growth = t("model.panel", features=features)
+        growth = t("model.panel", features=features, groups=groups)
     else:
         growth = t("model.combined", panel=t.percent(weight, 0), univariate=t.percent(1 - weight, 0),
-                   features=features)
+                   features=features, groups=groups)
     sentences = [growth]
     if "balance_forecast_share" in how:
         share = float(how["balance_forecast_share"])

@@ -15,13 +15,15 @@ import pandas as pd
 from forecast.deliverables.balance import approved_last_year
 from forecast.deliverables.comparison import scenario_title
 from forecast.deliverables.i18n import Labels
+from forecast.deliverables.messages import table_name, table_names
 
 
 class Console:
     """Where the command's messages go: colour and progress bars only on a terminal."""
 
-    def __init__(self, *, quiet: bool = False, verbose: bool = False, stream=None):
+    def __init__(self, *, quiet: bool = False, verbose: bool = False, stream=None, seconds: str = "s"):
         self.stream = stream or sys.stdout
+        self.seconds = seconds
         self.quiet = quiet
         self.verbose = verbose
         tty = hasattr(self.stream, "isatty") and self.stream.isatty()
@@ -35,7 +37,7 @@ class Console:
 
     def detail(self, text: str) -> None:
         if self.verbose:
-            print(f"[{time.perf_counter() - self.started:6.1f}s] {text}", file=self.stream)
+            print(f"[{time.perf_counter() - self.started:6.1f} {self.seconds}] {text}", file=self.stream)
 
     def bold(self, text: str) -> str:
         return f"\033[1m{text}\033[0m" if self.colour else text
@@ -90,7 +92,7 @@ def quota_summary(result, console: Console | None = None, rows: int = 10, lang: 
     lines = []
     if info["data"]["synthetic_sample"]:
         lines.append(warn(t("summary.synthetic") + " "
-                          + t("banner.tables", tables=", ".join(info["data"]["synthetic_tables"]))))
+                          + t("banner.tables", tables=table_names(info["data"]["synthetic_tables"], t))))
     scenario = info.get("scenario", {}).get("name", "baseline")
     context = t("summary.data_to", origin=info["origin"])
     if scenario != "baseline":
@@ -131,9 +133,10 @@ def quota_summary(result, console: Console | None = None, rows: int = 10, lang: 
                                    percent=t.number(advice["percent_needed"], 2), where=where)))
     if info.get("tables"):
         lines.append("  " + t("summary.tables", tables=", ".join(
-            f"{name} ({t('provenance.' + entry['provenance'])})" for name, entry in info["tables"].items())))
+            f"{table_name(name, t)} ({t('provenance.' + entry['provenance'])})"
+            for name, entry in info["tables"].items())))
     if info.get("missing_tables"):
-        lines.append("  " + t("summary.missing", tables=", ".join(info["missing_tables"])))
+        lines.append("  " + t("summary.missing", tables=table_names(list(info["missing_tables"]), t)))
     backtest = info.get("quota_backtest")
     if backtest:
         errors = {row["rule"]: row["allocation_error"] for row in backtest["pooled"]}

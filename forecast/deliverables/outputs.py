@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import math
 import os
 import re
 import shutil
@@ -25,6 +26,8 @@ import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Iterator
+
+import numpy as np
 
 from forecast.inputs.errors import InputError
 
@@ -290,8 +293,25 @@ def _owner_gone(owner: Path) -> bool:
 
 
 def write_json(path: Path, payload: dict) -> None:
-    path.write_text(json.dumps(payload, indent=2, sort_keys=True, ensure_ascii=False, default=str)
-                    + "\n", encoding="utf-8")
+    path.write_text(strict_json(payload, sort_keys=True, ensure_ascii=False) + "\n", encoding="utf-8")
+
+
+def strict_json(payload, **options) -> str:
+    """``payload`` as indented standard JSON: a missing or infinite number is ``null``, since
+    ``NaN`` and ``Infinity`` are not JSON and most readers (``JSON.parse``, ``jq``) refuse them."""
+    return json.dumps(_finite(payload), indent=2, default=str, allow_nan=False, **options)
+
+
+def _finite(value):
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, dict):
+        return {key: _finite(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_finite(item) for item in value]
+    if isinstance(value, np.floating):
+        return _finite(float(value))
+    return value
 
 
 # Text a spreadsheet reads as a formula (OWASP, "CSV Injection"): cells that begin with one of

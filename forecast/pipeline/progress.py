@@ -62,13 +62,14 @@ class Progress:
                  total: int | None = None, bar: bool | None = None,
                  clock: Callable[[], float] = time.perf_counter,
                  on_step: Callable[[str], None] | None = None, started: float | None = None,
-                 translate: Callable[[str], str] | None = None):
+                 translate: Callable[[str], str] | None = None, seconds: str = "s"):
         self.stream = stream if stream is not None else sys.stderr
         self.quiet = quiet
         self.clock = clock
         self.on_step = on_step
         self.started = clock() if started is None else started
         self.translate = translate
+        self.seconds = seconds
         self.stages: list[str] = []
         if bar is None:
             bar = hasattr(self.stream, "isatty") and self.stream.isatty()
@@ -91,7 +92,7 @@ class Progress:
         if self._bar is not None:
             self._bar.set_description_str(shown)
         else:
-            print(f"[{self.elapsed():5.1f} s] {shown}", file=self.stream, flush=True)
+            print(f"[{self.elapsed():5.1f} {self.seconds}] {shown}", file=self.stream, flush=True)
 
     def _done(self, name: str) -> None:
         if self._bar is not None:

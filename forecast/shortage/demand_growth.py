@@ -103,6 +103,18 @@ def feature_columns(design: pd.DataFrame) -> list[str]:
     return [name for name in names if name in design]
 
 
+def trainable_features(design: pd.DataFrame, origin: int, horizon: int) -> list[str]:
+    """The inputs a model fitted at ``origin`` uses: a feature whose table is absent (no
+    vacancies, no wages) is all missing in the training rows and is left out."""
+    rows = _training_rows(design, origin, int(horizon))[1]
+    return [name for name in feature_columns(design) if design.loc[rows, name].notna().any()]
+
+
+def _training_rows(design: pd.DataFrame, origin: int, horizon: int) -> tuple[pd.Series, pd.Series]:
+    target = design.groupby("unique_id")["growth"].shift(-horizon)
+    return target, (design["ds"] + horizon <= origin) & target.notna() & design["growth"].notna()
+
+
 class PanelGrowthModel:
     """Gradient boosting of each cell's log growth ``h`` years ahead, across the whole panel.
 
@@ -140,11 +152,8 @@ class PanelGrowthModel:
     def fit(self, design: pd.DataFrame, origin: int) -> "PanelGrowthModel":
         """Train on every cell and year ``t`` whose target year ``t + horizon`` is ``<= origin``."""
         h = int(self.horizon)
-        target = design.groupby("unique_id")["growth"].shift(-h)
-        rows = (design["ds"] + h <= origin) & target.notna() & design["growth"].notna()
-        # A feature whose table is absent (no vacancies, no wages) is all missing: left out.
-        self.features_ = [name for name in feature_columns(design)
-                          if design.loc[rows, name].notna().any()]
+        target, rows = _training_rows(design, origin, h)
+        self.features_ = trainable_features(design, origin, h)
         X = design.loc[rows, self.features_].to_numpy(dtype=float)
         y = target[rows].clip(-MAX_GROWTH, MAX_GROWTH).to_numpy(dtype=float)
         weight = np.sqrt(design.loc[rows, "demand"].clip(lower=1.0).to_numpy(dtype=float))

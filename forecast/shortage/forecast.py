@@ -26,7 +26,7 @@ from forecast.shortage.balance import ObservedBalances, balance
 from forecast.shortage.definitions import (DEFAULT_DEMAND_MODEL, DEMAND_MODELS, DRIVERS, MAX_HORIZON, MIN_HISTORY,
                                            QUANTILES, RECONCILIATION_METHODS, TOTAL_LABELS,
                                            Assumptions, ShortageForecast)
-from forecast.shortage.demand_growth import combination_weight, feature_columns, growth_design
+from forecast.shortage.demand_growth import combination_weight, growth_design, trainable_features
 from forecast.shortage.growth_fits import GrowthFits, panel_expansion
 from forecast.shortage.panel import SeriesPanel, build_series_panel, demand_scale
 from forecast.shortage.stock_dynamics import StockDynamics, stock_dynamics_of
@@ -306,7 +306,7 @@ def forecast_shortage(data: Dataset, year: int, *, assumptions: Assumptions | No
         how_demand["balance_forecast_share"] = share
     if demand_model != "univariate":
         how_demand["panel_trained"] = main.panel_expansion is not None
-        how_demand["features"] = feature_columns(design)
+        how_demand["features"] = trainable_features(design, origin, horizon)
         how_demand["estimator"] = "sklearn.ensemble.HistGradientBoostingRegressor"
     return ShortageForecast(table, origin, int(year), float(employed + applicants),
                             {str(k): int(v) for k, v in counts.items()}, model.fallbacks_,

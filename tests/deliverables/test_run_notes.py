@@ -144,7 +144,8 @@ def test_model_sentence_names_one_model_when_the_other_gets_nothing():
     assert model_sentence(_models(name="combined", panel_weight=0.0, panel_trained=True),
                           t) == t("model.univariate")
     assert model_sentence(_models(name="panel", panel_weight=1.0, panel_trained=True,
-                                  features=["a"]), t) == t("model.panel", features=1)
+                                  features=["growth", "momentum"]), t) == t(
+        "model.panel", features=2, groups="growth at cell, sector, region and national level")
     assert model_sentence(_models(name="combined", panel_weight=0.0, panel_trained=False),
                           t) == t("model.panel_untrained")
     assert model_sentence({}, t) == ""
@@ -203,3 +204,16 @@ def test_the_documents_carry_the_model_sentence_of_the_run(sample_quota_run):
     cells = [c for sheet in book.worksheets for row in sheet.iter_rows(values_only=True)
              for c in row if isinstance(c, str)]
     assert sentence in cells
+
+
+@pytest.mark.parametrize("lang", ["en", "ru", "kk"])
+def test_model_sentence_names_only_the_kinds_of_input_the_model_used(lang):
+    t = Labels(lang)
+    used = ["growth", "growth_lag_1", "momentum", "pension_entrants_share_h1", "emigration_rate_same_skill"]
+    text = model_sentence(_models(name="panel", panel_weight=1.0, panel_trained=True, features=used), t)
+    assert t("model.feature.demography") in text and t("model.feature.emigration") in text
+    for absent in ("vacancies", "wages", "applicants"):
+        assert t(f"model.feature.{absent}") not in text
+    full = model_sentence(_models(name="panel", panel_weight=1.0, panel_trained=True,
+                                  features=[*used, "vacancy_rate", "wage_log_growth", "applicants_per_worker"]), t)
+    assert all(t(f"model.feature.{kind}") in full for kind in ("vacancies", "wages", "applicants"))

@@ -69,6 +69,10 @@ def test_verbose_reports_steps_and_models_in_the_language_asked_for(quota_run):
     assert "выбранные модели: " in printed and "прочитано: встроенные демонстрационные данные" in printed
     for english in ("done", "models chosen", "read ", "warning:"):
         assert english not in printed
+    # Nothing else in Latin letters: table names, seconds and headings are Russian too.
+    rest = re.sub(r"\blabor-demand-forecast\b|\bp(10|90)\b", "", _without_names(printed))
+    assert not re.search(r"[A-Za-z]", rest), [line for line in rest.splitlines() if re.search(r"[A-Za-z]", line)]
+    assert re.search(r"^\[ +[\d,.]+ с\] готово: отчёт$", printed, re.M)
 
 
 def test_quiet_prints_nothing(tmp_path, capsys):
@@ -166,7 +170,14 @@ def test_quota_backtest_reaches_the_summary_run_json_report_and_workbook(quota_r
 
     status, printed, out = quota_run
     assert "ретроспективная проверка 2024: ошибка распределения" in printed
-    backtest = json.loads((out / "run.json").read_text())["quota_backtest"]
+
+    def refuse(constant):
+        raise AssertionError(f"run.json holds {constant}, which is not JSON")
+
+    # Standard JSON: a quota of zero has no distribution, and says so with null, not NaN.
+    backtest = json.loads((out / "run.json").read_text(), parse_constant=refuse)["quota_backtest"]
+    zero = next(row for row in backtest["pooled"] if row["rule"] == "zero")
+    assert zero["distribution_error"] is None and zero["allocation_error"] == 1.0
     assert backtest["basis"] == "observed" and backtest["origins"] == [2023]
     rules = [row["rule"] for row in backtest["by_year"]]
     assert rules == ["recommendation", "status_quo", "zero", "last_year_need", "last_vacancies"]

@@ -361,3 +361,16 @@ def test_output_folders_follow_the_umask(tmp_path, umask, mode):
     finally:
         os.umask(old)
     assert (tmp_path / "out").stat().st_mode & 0o777 == mode
+
+
+def test_json_outputs_write_missing_numbers_as_null():
+    import json
+
+    import numpy as np
+
+    from forecast.deliverables.outputs import strict_json
+
+    text = strict_json({"a": float("nan"), "b": [1.5, float("inf"), np.float32(0.25)], "c": (np.nan,),
+                        "d": {"e": -np.inf, "f": "NaN"}})
+    assert json.loads(text) == {"a": None, "b": [1.5, None, 0.25], "c": [None], "d": {"e": None, "f": "NaN"}}
+    assert "NaN" not in text.replace('"NaN"', "") and "Infinity" not in text

@@ -73,3 +73,18 @@ def test_too_short_a_panel_keeps_the_univariate_growth_and_says_so(sample, monke
     result = forecast_shortage(_up_to(sample, 2012), 2013, demand_model="combined", n_windows=1)
     assert result.demand_model["panel_trained"] is False
     assert result.demand_model["panel_weight"] == 0.0
+
+
+def test_a_feature_missing_in_every_training_row_is_not_used_nor_listed(design):
+    from forecast.shortage.demand_growth import trainable_features
+
+    # As without a vacancies table: the rate and its change are missing everywhere.
+    without = design.assign(vacancy_rate=np.nan, vacancy_rate_change=np.nan)
+    listed = trainable_features(without, 2018, 2)
+    assert "vacancy_rate" not in listed and "vacancy_rate_change" not in listed
+    assert PanelGrowthModel(2).fit(without, 2018).features_ == listed
+    # Known only after the origin's training rows (target years up to 2018): not used either.
+    late = design.assign(wage_log_growth=design["wage_log_growth"].where(design["ds"] > 2016))
+    assert "wage_log_growth" not in trainable_features(late, 2018, 2)
+    assert "wage_log_growth" in trainable_features(late, 2020, 2)
+    assert trainable_features(design, 2018, 2) == feature_columns(design)
