@@ -16,6 +16,7 @@ import matplotlib
 import numpy as np
 from matplotlib.colors import TwoSlopeNorm, to_rgb
 from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
 
 from forecast.deliverables.content import FAN_LEVELS, PlannerContent
 
@@ -126,8 +127,12 @@ def fan_chart(content: PlannerContent) -> str:
         right.plot([year - 0.6, year + 0.6], [q["central"]] * 2, color=FORECAST, lw=2,
                    label=t("chart.shortage_forecast"))
         right.axhline(0, color=MUTED, lw=0.8)
-        right.set_title(t("chart.fan.shortage", year=year), loc="left", fontsize=10)
+        # Without a vacancies table the panel shows the shortage alone, and says so.
+        right.set_title(t("chart.fan.shortage" if len(vacancies) else "chart.fan.shortage_only", year=year),
+                        loc="left", fontsize=10)
         right.set_xlabel(t("chart.year"))
+        for axis in (left, right):  # years are whole: no tick at 2026.5
+            axis.xaxis.set_major_locator(MaxNLocator(integer=True))
         right.yaxis.set_major_formatter(_thousands(t))
         right.legend(frameon=False, fontsize=8, loc="upper left")
     return _svg(figure, "fan")

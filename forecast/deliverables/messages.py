@@ -16,7 +16,8 @@ import re
 
 from forecast.deliverables.i18n import Labels
 from forecast.inputs.real.provenance import MISSING_TABLES
-from forecast.inputs.real.references import SOURCE_BNS, SOURCE_MIX
+from forecast.inputs.real.assemble import TABLE_NOTES
+from forecast.inputs.real.references import SOURCE_BNS, SOURCE_MINISTRY, SOURCE_MIX
 from forecast.inputs.sample import NOTICE, notice
 
 # The pipeline's own warnings: message key -> English template (``run.json`` keeps the English).
@@ -33,6 +34,10 @@ _DATE = r"(?P<day>\d{1,2}) (?P<month>[A-Z][a-z]{2}) (?P<year>\d{4})"
 _SOURCE_PATTERNS = (
     (re.escape(SOURCE_BNS), "source.bns"),
     (re.escape(SOURCE_MIX), "source.mix"),
+    (re.escape(SOURCE_MINISTRY), "source.ministry"),
+    # What the real data directory says of each table it writes: where it comes from and how.
+    *((rf"^{re.escape(source)}$", f"source.real.{table}") for table, (_, source, _) in TABLE_NOTES.items()),
+    *((rf"^{re.escape(detail)}$", f"detail.real.{table}") for table, (_, _, detail) in TABLE_NOTES.items()),
     (r"(?P<order>\d{4}) quota order \((?P<file>[^)]+)\)(?:: (?P<part>[\d,]+) of (?P<whole>[\d,]+))?",
      "source.quota_order"),
     (r"Government Decree No\. (?P<number>\d+) of " + _DATE, "source.decree"),
@@ -137,6 +142,7 @@ def model_name(code: str, labels: Labels) -> str:
 # Columns whose values are texts of the data stage, and how each is translated.
 _COLUMN_TEXTS = {
     "source": translate_source,
+    "detail": translate_source,
     "instead": translate_missing,
     "table": table_name,
     "spread_by": translate_source,

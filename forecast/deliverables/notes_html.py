@@ -12,6 +12,7 @@ from typing import Callable
 
 import pandas as pd
 
+from forecast.deliverables.messages import translate_source
 from forecast.inputs.real.references import (MINISTRY_OPENINGS_2025_2035, MINISTRY_TOTAL_2025_2035,
                                              SOURCE_MINISTRY)
 
@@ -80,6 +81,6 @@ def ministry_html(content, table: Callable[..., str]) -> str:
     return (f'<section id="ministry"><h2>{_esc(t("ministry.title"))}</h2>'
             + table(view, t, limit=None, css_id="ministry-openings")
             + f'<p>{_esc(t("ministry.text", year=content.year))}</p>'
-            + f'<p class="note">{_esc(t("ministry.source", source=SOURCE_MINISTRY))}</p>'
+            + f'<p class="note">{_esc(t("ministry.source", source=translate_source(SOURCE_MINISTRY, t)))}</p>'
             + f'<p id="real-demand-backtest">{_esc(demand_backtest_text(content.demand_backtest, t))}</p>'
             + "</section>")

@@ -42,6 +42,7 @@ nav ol{columns:2;margin:.5rem 0;padding-left:1.2rem}nav a{color:var(--accent)}
 .figures{display:grid;grid-template-columns:repeat(auto-fit,minmax(11rem,1fr));gap:.6rem;margin:1rem 0}
 .figure{border:1px solid var(--line);border-radius:6px;padding:.6rem .8rem}
 .figure b{display:block;font-size:1.4rem}.figure span{color:var(--muted);font-size:.85rem}
+.range-note{color:var(--muted);font-size:.85rem;margin-top:-.4rem}
 figure.chart{margin:1rem 0}figure.chart svg{width:100%;height:auto;display:block}
 figcaption{color:var(--muted);font-size:.85rem;margin-top:.3rem}
 .scroll{overflow-x:auto;margin:.6rem 0}
@@ -224,7 +225,7 @@ def render_report(content: PlannerContent) -> str:
 
     figures = [
         (t.integer(totals["quota"]), t("fig.quota")),
-        (f"{t.integer(totals['quota_low'])} – {t.integer(totals['quota_high'])}", _range_label(info, t)),
+        (f"{t.integer(totals['quota_low'])} – {t.integer(totals['quota_high'])}", t("fig.range_card")),
         (t.integer(totals["cap"]), t("fig.cap_binding") if totals["cap_binding"] else t("fig.cap")),
         (t.integer(totals["foreign_need"]), t("fig.need")),
         (t.integer(content.notes["net_shortage"]), t("fig.net_shortage", year=content.year)),
@@ -242,7 +243,10 @@ def render_report(content: PlannerContent) -> str:
     warnings = "".join(f"<li>{_esc(translate_warning(w, t))}</li>" for w in info.get("warnings", [])
                        if not (content.synthetic and w.startswith(NOTICE)))
     parts.append(f'<section id="summary"><h2>{_esc(t("section.summary"))}</h2>'
-                 f'<div class="figures">{cards}</div><p>{_esc(t("summary.text", cap_percent=t.number(info["policy"]["cap_percent_of_labour_force"], 2), labour_force=t.integer(totals["labour_force"])))}</p>'
+                 f'<div class="figures">{cards}</div>'
+                 # What the range is takes a sentence: below the cards, not in one of them.
+                 f'<p class="range-note">{_esc(_range_label(info, t).capitalize())}.</p>'
+                 f'<p>{_esc(t("summary.text", cap_percent=t.number(info["policy"]["cap_percent_of_labour_force"], 2), labour_force=t.integer(totals["labour_force"])))}</p>'
                  + "".join(f"<p>{_esc(view[key])}</p>" for key in ("uptake_text", "ceiling_text")
                            if view.get(key))
                  + quality_html(content.notes, t)

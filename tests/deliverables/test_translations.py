@@ -182,3 +182,19 @@ def test_long_names_are_cut_at_a_word_on_the_terminal():
 def test_the_terminal_says_what_it_wrote_in_the_readers_language(lang):
     text = Labels(lang)("summary.wrote", folder="/tmp/q", files="quota.csv")
     assert "/tmp/q" in text and "quota.csv" in text and "wrote" not in text
+
+
+@pytest.mark.parametrize("lang", ["ru", "kk"])
+def test_what_the_real_data_say_of_their_tables_is_translated(lang):
+    from forecast.deliverables.messages import translate_source, translate_value
+    from forecast.inputs.real.assemble import TABLE_NOTES
+    from forecast.inputs.real.references import SOURCE_MINISTRY
+
+    labels = Labels(lang)
+    texts = [SOURCE_MINISTRY] + [text for _, source, detail in TABLE_NOTES.values() for text in (source, detail)]
+    for text in texts:
+        said = translate_source(text, labels)
+        assert said != text and english_runs(said, length=2) == [], (text, said)
+    _, source, detail = TABLE_NOTES["migration"]
+    assert translate_value("detail", detail, labels) == labels("detail.real.migration")
+    assert translate_value("detail", detail, Labels("en")) == detail
