@@ -212,7 +212,9 @@ def mechanism_view(info: dict, labels: Labels) -> dict:
     scenario = pd.DataFrame(info.get("fee_scenario") or [])
     if len(scenario):
         scenario["scenario"] = scenario["scenario"].map(lambda name: t(f"scenario.{name}"))
-        scenario = scenario.rename(columns={"employer_demand": "employer_demand_total"})
+        # Here "unmet" is employer demand the quota does not cover, not the need of the back-test.
+        scenario = scenario.rename(columns={"employer_demand": "employer_demand_total",
+                                            "unmet": "unmet_demand"})
     low, high = uptake["historical_utilisation"]
     share = uptake["utilisation"] if uptake["utilisation"] is not None else 0.0
     view = {

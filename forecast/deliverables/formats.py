@@ -31,7 +31,7 @@ SHARE_SUFFIXES = ("_share", "_intensity")
 PERSON_COLUMNS = frozenset({
     "quota", "quota_low", "quota_high", "need", "foreign_need", "eligible_need", "demand",
     "openings", "seekers", "shortage", "net_shortage", "expected_uptake", "expected_unused",
-    "unused", "unmet", "employer_demand", "reallocated", "moved", "unmet_after",
+    "unused", "unmet", "unmet_demand", "employer_demand", "reallocated", "moved", "unmet_after",
     "status_quo", "status_quo_quota", "persons", "expansion", "retirements", "deaths",
     "emigration", "graduates", "immigration", "internal_migration", "unemployed", "unfilled",
     "short_cells_shortage", "short_cells_shortage_p90",  # the ranking's shortage of short cells
