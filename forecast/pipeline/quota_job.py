@@ -31,6 +31,7 @@ from forecast.quota.ranking import rank_demand
 from forecast.quota.scenarios import SCENARIOS, compare_scenarios, get_scenario
 from forecast.quota.status_quo import last_year_quota, status_quo_comparison
 from forecast.shortage.definitions import DEFAULT_DEMAND_MODEL
+from models import ForecastMemo
 from forecast.pipeline.manifest import quota_manifest
 from forecast.shortage import MIN_HISTORY, SeriesPanel, ShortageForecast, build_series_panel
 from forecast.deliverables.workbook import write_workbook
@@ -106,16 +107,20 @@ def run_quota(data: Dataset, year: int, *, policy: Policy | str | Path | None = 
         with progress.stage("panel: series by region x sector x skill"):
             panel = build_series_panel(data)
         others = {}
+        # One memo of back-test windows for every forecast of the run: the scenarios on the same
+        # series and the quota back-test's origins reuse the windows the baseline made.
+        memo = ForecastMemo()
         with parallel_backend(scheduler, n_jobs) as (backend, workers):
             with progress.stage(f"forecast: shortage by region x sector x skill ({chosen.name})"):
                 forecast = chosen.forecast(data, year, n_jobs=workers, backend=backend,
-                                           random_state=seed, panel=panel, demand_model=demand_model)
+                                           random_state=seed, panel=panel, demand_model=demand_model,
+                                           memo=memo)
             for name in names:
                 if name != chosen.name and name not in others:
                     with progress.stage(f"forecast: scenario {name}"):
                         others[name] = get_scenario(name).forecast(
                             data, year, n_jobs=workers, backend=backend, random_state=seed,
-                            panel=panel, demand_model=demand_model)
+                            panel=panel, demand_model=demand_model, memo=memo)
         forecast = with_labour_force(data, forecast)
         others = {name: with_labour_force(data, other) for name, other in others.items()}
         with progress.stage("quota: recommendation, ranking, indicators"):
@@ -154,7 +159,8 @@ def run_quota(data: Dataset, year: int, *, policy: Policy | str | Path | None = 
             years = str(origins[0]) if len(origins) == 1 else f"{origins[0]}-{origins[-1]}"
             with progress.stage(f"back-test: quota rules from {years}, scored on the years after"):
                 result = backtest_quota(data, None, origins, policy=policy, n_jobs=n_jobs, seed=seed,
-                                        demand_model=demand_model, progress=progress.advance)
+                                        demand_model=demand_model, progress=progress.advance,
+                                        memo=memo)
             backtest = backtest_piece(result, Labels(lang))
             info["quota_backtest"] = {
                 "basis": result.basis, "definition": result.definition, "origins": origins,

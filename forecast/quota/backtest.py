@@ -61,6 +61,7 @@ from forecast.quota.need import foreign_need, regulated_shares
 from forecast.quota.recommend import recommend_quota
 from forecast.inputs.sectors import sector_codes
 from forecast.shortage.definitions import DEFAULT_DEMAND_MODEL
+from models import ForecastMemo
 from forecast.shortage import (QUANTILES, Assumptions, SeriesPanel, build_series_panel,
                                forecast_shortage, observed_balance, stock_dynamics_of)
 from forecast.quota.status_quo import line_grid, status_quo_quota
@@ -267,7 +268,8 @@ def backtest_quota(data: Dataset, truth: pd.DataFrame | None, origins: list[int]
                    horizon: int = 1, policy: Policy | None = None, n_jobs: int = 1,
                    seed: int = 0, with_hindsight: bool = True,
                    demand_model: str = DEFAULT_DEMAND_MODEL,
-                   progress: Callable[[str], None] | None = None) -> QuotaBacktest:
+                   progress: Callable[[str], None] | None = None,
+                   memo: ForecastMemo | None = None) -> QuotaBacktest:
     """Back-test the recommendation and today's rule at each origin against the need.
 
     Parameters
@@ -291,6 +293,9 @@ def backtest_quota(data: Dataset, truth: pd.DataFrame | None, origins: list[int]
         (:func:`forecast.shortage.forecast_shortage`).
     progress : callable, optional
         Called with a short text after each origin is scored (the command line's progress).
+    memo : models.ForecastMemo, optional
+        Back-test windows shared by the origins' forecasts (and with the caller's); one is made
+        for the origins when not given. The results are the same either way.
     """
     policy = policy or Policy()
     skipped: tuple[int, ...] = ()
@@ -322,11 +327,13 @@ def backtest_quota(data: Dataset, truth: pd.DataFrame | None, origins: list[int]
             observed[key] = observed_need(data, year, policy, units, panel=panel_at(year))
         return observed[key]
 
+    # Origins a year apart refit the univariate candidates on the same data at most windows.
+    memo = memo if memo is not None else ForecastMemo()
     rows = []
     for origin in origins:
         year = origin + horizon
         forecast = forecast_shortage(truncate(data, origin), year, n_jobs=n_jobs, random_state=seed,
-                                     panel=panel_at(origin), demand_model=demand_model)
+                                     panel=panel_at(origin), demand_model=demand_model, memo=memo)
         proposal = recommend_quota(forecast, policy)
         units = set(forecast.table["region"])
         skilled = skilled_per_line(forecast.table)

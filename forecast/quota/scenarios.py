@@ -21,6 +21,7 @@ import pandas as pd
 from forecast.inputs.errors import InputError
 from forecast.inputs.loader import Dataset
 from forecast.shortage.definitions import DEFAULT_DEMAND_MODEL
+from models import ForecastMemo
 from forecast.shortage import (DRIVERS, Assumptions, SeriesPanel, ShortageForecast,
                                classify_tiers, forecast_shortage)
 
@@ -57,18 +58,20 @@ class Scenario:
     def forecast(self, data: Dataset, year: int, *, assumptions: Assumptions | None = None,
                  n_jobs: int = 1, backend: str | None = None, random_state: int = 0,
                  panel: SeriesPanel | None = None,
-                 demand_model: str = DEFAULT_DEMAND_MODEL) -> ShortageForecast:
+                 demand_model: str = DEFAULT_DEMAND_MODEL,
+                 memo: ForecastMemo | None = None) -> ShortageForecast:
         """The shortage forecast under this scenario.
 
         ``panel`` is the series panel of ``data`` as given; it is used only by a scenario that
-        leaves the data unchanged (a transformed dataset gets a panel of its own).
+        leaves the data unchanged (a transformed dataset gets a panel of its own). ``memo`` is
+        passed to :func:`~forecast.shortage.forecast_shortage`.
         """
         if self.transform is not None:
             panel = None
         data, assumptions = self.apply(data, assumptions)
         result = forecast_shortage(data, year, assumptions=assumptions, n_jobs=n_jobs,
                                    backend=backend, random_state=random_state, panel=panel,
-                                   demand_model=demand_model)
+                                   demand_model=demand_model, memo=memo)
         return adjust_flows(result, self.flows) if self.flows else result
 
 

@@ -29,7 +29,7 @@ from forecast.shortage.balance import observed_balance
 from forecast.shortage.definitions import Assumptions
 from forecast.shortage.forecast import forecast_shortage
 from forecast.shortage.panel import SeriesPanel, build_series_panel
-from models import AutoForecaster, cross_validation, evaluate
+from models import AutoForecaster, ForecastMemo, cross_validation, evaluate
 
 KEYS = ["region", "sector", "skill"]
 
@@ -45,6 +45,7 @@ def backtest_shortage(data: Dataset, truth: pd.DataFrame, origins: list[int], ho
     """
     assumptions = assumptions or Assumptions()
     counts = [c for c in truth.columns if c not in (*KEYS, "year")]
+    memo = ForecastMemo()  # the origins' and horizons' forecasts share most back-test windows
     frames = []
     for origin in origins:
         past = data.as_of(origin)
@@ -58,7 +59,7 @@ def backtest_shortage(data: Dataset, truth: pd.DataFrame, origins: list[int], ho
         for horizon in horizons:
             result = forecast_shortage(past, origin + horizon, assumptions=assumptions,
                                        n_windows=n_windows, reconciliation=reconciliation,
-                                       panel=panel)
+                                       panel=panel, memo=memo)
             table = result.table
             quantiles = [c for c in table.columns if c.startswith("shortage_p")]
             frame = table[[*KEYS, "year", "small_cell", "shortage", *quantiles]].copy()

@@ -139,7 +139,8 @@ def forecast_shortage(data: Dataset, year: int, *, assumptions: Assumptions | No
                       reconciliation: str = "bottom_up", n_windows: int = 4, n_jobs: int = 1,
                       backend: str | None = None, random_state: int = 0,
                       panel: SeriesPanel | None = None,
-                      demand_model: str = DEFAULT_DEMAND_MODEL) -> ShortageForecast:
+                      demand_model: str = DEFAULT_DEMAND_MODEL,
+                      memo: ForecastMemo | None = None) -> ShortageForecast:
     """Forecast openings, seekers and the shortage in ``year`` for every region x sector x skill.
 
     The central forecast comes from the component forecasts (see the module docstring). Its
@@ -182,6 +183,11 @@ def forecast_shortage(data: Dataset, year: int, *, assumptions: Assumptions | No
         growth model of :mod:`forecast.shortage.demand_growth` alone, or (the default) a mix of
         the two whose share is chosen on the calibration origins' back-test errors: see
         :data:`~forecast.shortage.definitions.DEFAULT_DEMAND_MODEL`.
+    memo : models.ForecastMemo, optional
+        The univariate models' back-test windows, shared with the other forecasts of a job
+        (back-test origins a year apart, scenarios on the same series): a window already made
+        on the same data is reused, so the forecast is the same with or without it. Its own
+        origins share one anyway; one is made when not given.
 
     Returns
     -------
@@ -204,7 +210,7 @@ def forecast_shortage(data: Dataset, year: int, *, assumptions: Assumptions | No
     design = growth_design(panel) if demand_model != "univariate" else None
     # The origins are a year apart, so their back-tests refit the candidates on the same data
     # at most windows: each such fit is made once.
-    memo = ForecastMemo()
+    memo = memo if memo is not None else ForecastMemo()
     with GrowthFits(design, [origin, *pasts] if design is not None else [], horizon,
                     random_state=random_state) as fits:
         main = _forecast_components(panel.series, tables, origin, int(year), n_jobs, random_state,

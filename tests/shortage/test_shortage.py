@@ -148,3 +148,18 @@ def test_observed_balances_by_year_are_the_observed_balance_computed_once(sample
     first = observed(2019)
     assert observed(2019) is first
     pd.testing.assert_frame_equal(first, observed_balance(panel, 2019, Assumptions()), check_exact=True)
+
+
+def test_forecasts_sharing_a_memo_reuse_windows_and_equal_the_forecast_alone(sample):
+    from forecast.shortage import forecast_shortage
+    from models import ForecastMemo
+
+    panel = build_series_panel(sample)
+    memo = ForecastMemo()
+    forecast_shortage(sample, 2026, panel=panel, demand_model="univariate", memo=memo)
+    made = memo.misses
+    shared = forecast_shortage(sample, 2027, panel=panel, demand_model="univariate", memo=memo)
+    # The same origin and calibration origins a year earlier: most windows were made already.
+    assert memo.hits > made and memo.misses - made < made / 2
+    alone = forecast_shortage(sample, 2027, panel=panel, demand_model="univariate")
+    pd.testing.assert_frame_equal(shared.table, alone.table, check_exact=True)
