@@ -177,7 +177,7 @@ def test_real_data_validate_quota_end_to_end(real_data_dir, tmp_path, capsys):
     capsys.readouterr()
     assert main(["quota", "--year", "2027", "--data", str(data), "--out", str(out)]) == 0
     summary = capsys.readouterr().out
-    assert "employment (estimated)" in summary and "labour_force (real)" in summary
+    assert "employment (estimated)" in summary and "labour force (real)" in summary
     assert "NOTE: synthetic" not in summary
     info = json.loads((out / "run.json").read_text(encoding="utf-8"))
     assert {n: e["provenance"] for n, e in info["tables"].items()} == {
