@@ -53,8 +53,9 @@ def headline_table(shortage: np.ndarray, open_cells: np.ndarray, stages: dict[st
         Which cells may use foreign workers (same shape).
     stages : dict
         Totals of the quota's stages: ``need_from_shortage``, ``foreign_need``, ``after_protected``,
-        ``after_regulated``, ``eligible_need`` (as the lines write it), ``eligible_exact`` (optional:
-        unrounded), ``allocated`` (exact), ``proposal`` (whole persons) and ``uptake``.
+        ``after_regulated``, ``eligible_need`` (each as the lines write it, to 0.1 person),
+        ``need_from_shortage_exact`` and ``eligible_exact`` (optional: unrounded), ``allocated``
+        (exact), ``proposal`` (whole persons) and ``uptake``.
     domestic_share, foreign_share : float
         The policy's shares.
 
@@ -73,10 +74,14 @@ def headline_table(shortage: np.ndarray, open_cells: np.ndarray, stages: dict[st
     # person of cut is none: the rounding step carries it, so a cut never reads +1 where nothing
     # was cut.
     cut = stages["allocated"] - stages.get("eligible_exact", stages["eligible_need"])
+    # The lines' rounding of the need from the shortage goes to the domestic measures (tens of
+    # thousands of persons), so that the step to wages, zero when every remaining need is open to
+    # foreign workers, reads zero.
+    drift = stages["need_from_shortage"] - stages.get("need_from_shortage_exact", stages["need_from_shortage"])
     running = {
         "gross_shortage": gross,
         "closed_to_foreign": open_short,
-        "domestic_measures": open_short * (1 - domestic_share),
+        "domestic_measures": open_short * (1 - domestic_share) + drift,
         "left_to_wages": stages["need_from_shortage"],
         "need_from_shortage": stages["need_from_shortage"],
         "seasonal_permits": stages["foreign_need"],

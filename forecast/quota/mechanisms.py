@@ -61,11 +61,14 @@ def add_mechanisms(out: pd.DataFrame, forecast, data, policy: Policy, central: d
     total = int(quota.sum())
     used = float(uptake.sum())
     table = forecast.table
-    # The needs as the lines write them (to 0.1 person), so their totals are the lines' everywhere.
-    stages = {"need_from_shortage": float(central["from_shortage"].sum()),
+    # The needs as the lines write them (to 0.1 person), so their totals are the lines' everywhere,
+    # and a rule that changes no line changes no total: every stage is rounded the same way.
+    written = {key: float(np.round(central[key], 1).sum()) for key in ("from_shortage", "open", "regulated")}
+    stages = {"need_from_shortage": written["from_shortage"],
+              "need_from_shortage_exact": float(central["from_shortage"].sum()),
               "foreign_need": float(out["need"].sum()),
-              "after_protected": float(central["open"].sum()),
-              "after_regulated": float(central["regulated"].sum()),
+              "after_protected": written["open"],
+              "after_regulated": written["regulated"],
               "eligible_need": float(out["eligible_need"].sum()),
               "eligible_exact": float(np.sum(eligible)),
               "allocated": float(result.exact.sum()),

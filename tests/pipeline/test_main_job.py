@@ -175,12 +175,15 @@ def test_console_script_is_installed():
 # vacancies (not accepted on the sample), and the workbook's sentence on the models says so;
 # quota.csv did not change. The workbook then changed for the synthetic-data banner only ("these
 # results were computed", since the banner heads the forecast and back-test pages too), and for
-# the fee table's heading: "unmet employer demand", which is what that column counts.
+# the fee table's heading: "unmet employer demand", which is what that column counts. run.json
+# and the workbook then changed for the headline only: every stage's total is the sum of the
+# lines as written, so the local-content rule, which cuts no line, reads 0 (not -1), and the
+# lines' rounding of the need from the shortage moves to the domestic measures (-63,427).
 PINNED = {
     "quota.csv": "28c0d961f8cfd9cde797c2bc85b2876cf905d9f8b1175bdc41a670282ccbcc0e",
-    "quota.xlsx": "f442b20f3b033928df2a3d122451d589ede6ae3b62b78efe94494e68a49e9cdc",
+    "quota.xlsx": "e63777b7a10f42b7c7e032d4300a5c71b5ea222a05c87ede09f6e3bfb17b6fb3",
     # run.json less the time stamp, the run time and the Python version.
-    "run.json": "1c77d8dee7d3c872aac2b4a40f798f181d0213dbd0b20d18bfbbfd0da17d3e38",
+    "run.json": "1de7a093ad530689a90ca04e4c7aef584a50810b2938a9aa6290de4bca296193",
 }
 
 

@@ -118,6 +118,28 @@ def test_a_cut_under_half_a_person_is_shown_as_rounding_not_as_a_cut():
     assert rows.loc["ceiling_cut", "persons"] == 20000 - 23913
 
 
+def test_the_lines_rounding_goes_to_the_domestic_measures_not_to_a_rule_that_did_nothing():
+    # 100 persons short, 30 left after domestic measures (exactly); the lines write 30.4 of it.
+    # No seasonal need, no protected sector, no local-content cut: those steps read 0, and
+    # every step still adds up to its subtotal.
+    shortage = np.array([100.0, 0.0])
+    stages = {"need_from_shortage": 30.4, "need_from_shortage_exact": 30.0, "foreign_need": 30.4,
+              "after_protected": 30.4, "after_regulated": 30.4, "eligible_need": 30.4,
+              "allocated": 30.4, "proposal": 30.0, "uptake": 20.0}
+    rows = headline_table(shortage, np.array([True, True]), stages, 0.7, 1.0).set_index("item")["persons"]
+    for item in ("left_to_wages", "seasonal_permits", "protected", "regulated", "local_content", "ceiling_cut"):
+        assert rows[item] == 0, item
+    assert rows["domestic_measures"] == -70 and rows["need_from_shortage"] == 30
+
+
+def test_a_rule_that_changes_no_line_reads_zero_in_the_sample_headline(proposal):
+    headline = {row["item"]: row["persons"] for row in proposal.attrs["headline"]}
+    # The local-content rule binds on no line of the sample: its step is 0, not the -1 that the
+    # lines' rounding used to put there.
+    assert not (proposal["binding_constraint"] == "local content").any()
+    assert headline["local_content"] == 0
+
+
 def test_sample_tiers_agree_with_the_numbers_on_their_line(proposal):
     from_shortage = proposal[(proposal["quota"] > 0) & (proposal["need_source"] == "shortage")]
     assert (from_shortage["tier"] != "surplus").all()
