@@ -19,7 +19,7 @@ from ._validation import (
     to_years,
     validate_params,
 )
-from .memo import ForecastMemo
+from .memo import ForecastMemo, data_digest
 from .metrics import naive_scales, robust_scale
 from .panel import Panel
 
@@ -76,8 +76,10 @@ def backtest_panel(
         train, rows = panel.truncate(cutoff)
         if train.n_series:
             windows.append((index, cutoff, train, rows))
-    keys = [memo.key(model, train, h, levels) if memo is not None else None
-            for _, _, train, _ in windows]
+    # Each training panel is digested once, for its forecast's key and for its scales.
+    digests = [data_digest(train) if memo is not None else None for _, _, train, _ in windows]
+    keys = [memo.key(model, train, h, levels, digest=digest) if memo is not None else None
+            for (_, _, train, _), digest in zip(windows, digests)]
     forecasts = [memo.get(key) if memo is not None else None for key in keys]
     missing = [k for k, found in enumerate(forecasts) if found is None]
     computed = Parallel(n_jobs=n_jobs, backend=backend)(
@@ -87,8 +89,9 @@ def backtest_panel(
         if memo is not None:
             memo.put(keys[k], forecast)
     results = []
-    for (index, cutoff, train, rows), (mean, bounds) in zip(windows, forecasts):
-        scale_mae, scale_mse, scale = memo.scales(train, _scales) if memo is not None else _scales(train)
+    for (index, cutoff, train, rows), (mean, bounds), digest in zip(windows, forecasts, digests):
+        scale_mae, scale_mse, scale = (memo.scales(train, _scales, digest=digest) if memo is not None
+                                       else _scales(train))
         results.append(WindowResult(index, cutoff, rows, mean, bounds, panel.actuals_after(rows, cutoff, h),
                                     scale_mae, scale_mse, scale, train.lengths))
     return results

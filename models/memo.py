@@ -60,12 +60,14 @@ class ForecastMemo:
     def __len__(self) -> int:
         return len(self._forecasts)
 
-    def key(self, model, train: Panel, h: int, levels: list[float]) -> tuple | None:
-        """The key of ``model``'s forecast from ``train``; None when it must not be reused."""
+    def key(self, model, train: Panel, h: int, levels: list[float], *,
+            digest: str | None = None) -> tuple | None:
+        """The key of ``model``'s forecast from ``train``; None when it must not be reused.
+        ``digest``: :func:`data_digest` of ``train``, when the caller has it already."""
         params = _model_key(model)
         if params is None:
             return None
-        return (params, data_digest(train), int(h), tuple(float(level) for level in levels))
+        return (params, digest or data_digest(train), int(h), tuple(float(level) for level in levels))
 
     def get(self, key: tuple | None):
         """The forecast kept under ``key`` (``mean, bounds``), or None."""
@@ -88,9 +90,9 @@ class ForecastMemo:
             with self._lock:
                 self._forecasts.setdefault(key, forecast)
 
-    def scales(self, train: Panel, compute):
+    def scales(self, train: Panel, compute, *, digest: str | None = None):
         """``compute(train)``, once per training panel: the scales do not depend on the model."""
-        digest = data_digest(train)
+        digest = digest or data_digest(train)
         with self._lock:
             found = self._scales.get(digest)
         if found is None:

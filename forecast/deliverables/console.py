@@ -15,7 +15,7 @@ import pandas as pd
 from forecast.deliverables.balance import approved_last_year
 from forecast.deliverables.comparison import scenario_title
 from forecast.deliverables.i18n import Labels
-from forecast.deliverables.messages import table_name, table_names
+from forecast.deliverables.messages import table_name, table_names, translate_frame
 
 
 class Console:
@@ -225,6 +225,6 @@ def backtest_summary(run, console: Console | None = None, lang: str = "en") -> s
                  + t("summary.backtest_meta", series=t.integer(result.series), h=result.h,
                      origins=len(result.origins)) + ")")
     shown = result.metrics[["step", "mase", "smape", "coverage_80", "coverage_95", "n"]].copy()
-    shown["step"] = shown["step"].map(lambda step: t(f"step.{step}") if t.has(f"step.{step}") else str(step))
+    shown = translate_frame(shown, t)  # "all" in the reader's words
     lines += text_table(shown, None, t, digits=dict.fromkeys(("mase", "smape", "coverage_80", "coverage_95"), 3))
     return "\n".join(lines)

@@ -303,14 +303,12 @@ def strict_json(payload, **options) -> str:
 
 
 def _finite(value):
-    if isinstance(value, float):
-        return value if math.isfinite(value) else None
+    if isinstance(value, (float, np.floating)):
+        return float(value) if math.isfinite(value) else None
     if isinstance(value, dict):
         return {key: _finite(item) for key, item in value.items()}
     if isinstance(value, (list, tuple)):
         return [_finite(item) for item in value]
-    if isinstance(value, np.floating):
-        return _finite(float(value))
     return value
 
 

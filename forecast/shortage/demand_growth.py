@@ -106,7 +106,10 @@ def feature_columns(design: pd.DataFrame) -> list[str]:
 def trainable_features(design: pd.DataFrame, origin: int, horizon: int) -> list[str]:
     """The inputs a model fitted at ``origin`` uses: a feature whose table is absent (no
     vacancies, no wages) is all missing in the training rows and is left out."""
-    rows = _training_rows(design, origin, int(horizon))[1]
+    return _usable_features(design, _training_rows(design, origin, int(horizon))[1])
+
+
+def _usable_features(design: pd.DataFrame, rows: pd.Series) -> list[str]:
     return [name for name in feature_columns(design) if design.loc[rows, name].notna().any()]
 
 
@@ -153,7 +156,7 @@ class PanelGrowthModel:
         """Train on every cell and year ``t`` whose target year ``t + horizon`` is ``<= origin``."""
         h = int(self.horizon)
         target, rows = _training_rows(design, origin, h)
-        self.features_ = trainable_features(design, origin, h)
+        self.features_ = _usable_features(design, rows)
         X = design.loc[rows, self.features_].to_numpy(dtype=float)
         y = target[rows].clip(-MAX_GROWTH, MAX_GROWTH).to_numpy(dtype=float)
         weight = np.sqrt(design.loc[rows, "demand"].clip(lower=1.0).to_numpy(dtype=float))

@@ -8,9 +8,8 @@ univariate forecasts meanwhile; when it needs a fit no worker has started, it ma
 Each fit runs on one OpenMP thread, as it does alone, so the results are the same whatever the
 number of threads and whoever makes them.
 
-A helper process instead of threads was measured and dropped: its imports (1.4 s) on a
-machine with two cores made the main job no faster (median 11.5 s against 11.2 s, six runs
-each, alternating).
+Threads rather than a helper process: on two cores a process's imports (1.4 s) cost as much
+as running the fits apart would save.
 """
 
 from __future__ import annotations
