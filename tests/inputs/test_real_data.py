@@ -15,7 +15,7 @@ from forecast.inputs.loader import load_data
 from forecast.inputs.real.bns_long import (fill_year_gaps, read_bns_long,
                                            remove_shymkent_double_count, year_from_text)
 from forecast.inputs.real.tables import (age_sex_shares, broad_sector_by_region, regional_series,
-                                         shipped_path)
+                                         published_orders, quota_history, shipped_path)
 from forecast.inputs.regions import region_codes, resolve_region
 
 LONG_HEADER = "date,region,item_code,item_name,value,transformation\n"
@@ -117,6 +117,17 @@ def test_the_shymkent_double_count_of_2016_2017_is_removed():
         remove_shymkent_double_count(raw.assign(value=[10.0, 30.0, 90.0]))
 
 
+def test_orders_published_by_category_only_enter_the_quota_history_as_their_sum():
+    orders = published_orders()
+    assert orders[2026] == {"1": 726, "2": 3402, "3": 5893, "4": 3131, "seasonal": 4994}
+    assert sum(orders[2025].values()) == 649 + 3254 + 5718 + 1161 + 4097
+    history = quota_history().set_index("year")["quota"]
+    assert history[2026] == 18_146 and history[2025] == 14_879
+    # Published totals are kept as published, and years with neither are left out.
+    assert history[2024] == 22_000 and history[2009] == 63_750
+    assert 2017 not in history.index and history.index.is_monotonic_increasing
+
+
 def test_a_single_year_table_feeds_the_population_estimate():
     shares = age_sex_shares()
     assert set(shares["age_band"]) == {"0-15", "16-62", "63+", "16-58", "59+"}
@@ -192,6 +203,9 @@ def test_real_data_validate_quota_end_to_end(real_data_dir, tmp_path, capsys):
     assert refs["labour_force_2024"]["this_run"] == 9_663_991
     assert refs["sector_share_F"]["published"] == 34.5
     assert refs["category_share_3"]["source"].endswith("5,893 of 18,146")
+    # Last year's approved quota is the 2026 order (published by category only), not 2024's.
+    assert info["comparison"]["last_year"]["year"] == 2026
+    assert info["comparison"]["last_year"]["total"] == 18_146
     report = (out / "report.html").read_text(encoding="utf-8")
     assert "synthetic-banner" not in report
     assert 'id="provenance-tables"' in report and 'id="provenance-references"' in report

@@ -46,7 +46,8 @@ TABLE_NOTES = {
     "labour_force": ("real", "BNS element 102800 (labour force, 15+)",
                      "thousand persons to persons; 2015 interpolated; new units back-cast"),
     "quota": ("real", "quota_history_kz.csv (legal acts and news reports)",
-              "national quota in persons where published"),
+              "national quota in persons where published; 2025 and 2026, published by "
+              "category only, as the sum of categories 1-4 and seasonal"),
 }
 MISSING = ("vacancies", "wages", "graduates", "permits", "applicants")
 

@@ -18,6 +18,8 @@ from importlib import resources
 
 import pandas as pd
 
+from forecast.inputs.real.tables import published_orders
+
 __all__ = ["EMPLOYED_2024", "LABOUR_FORCE_2024", "FOREIGN_SECTOR_MIX_2023", "ORDER_2026",
            "MINISTRY_OPENINGS_2025_2035", "MINISTRY_TOTAL_2025_2035", "SOURCE_MINISTRY",
            "reference_rows"]
@@ -25,7 +27,8 @@ __all__ = ["EMPLOYED_2024", "LABOUR_FORCE_2024", "FOREIGN_SECTOR_MIX_2023", "ORD
 EMPLOYED_2024 = 9_214_184
 LABOUR_FORCE_2024 = 9_663_991
 FOREIGN_SECTOR_MIX_2023 = {"F": 34.5, "A": 11.5, "B": 9.6, "C": 8.3}
-ORDER_2026 = {"1": 726, "2": 3402, "3": 5893, "4": 3131, "seasonal": 4994}
+# Persons per category of the 2026 order: 726 / 3,402 / 5,893 / 3,131 / 4,994.
+ORDER_2026 = published_orders()[2026]
 SOURCE_BNS = "BNS labour-force survey (stat.gov.kz)"
 SOURCE_MIX = "foreign workers by sector, 2023 (kz-public SOURCES.md)"
 SOURCE_ORDER = "2026 quota order (quota_history_kz.csv)"

@@ -10,6 +10,7 @@ publisher's quirks repaired and flagged (:mod:`forecast.inputs.real.bns_long`).
 
 from __future__ import annotations
 
+import re
 from importlib import resources
 from pathlib import Path
 
@@ -106,11 +107,43 @@ def age_sex_shares() -> pd.DataFrame:
     return raw.rename(columns={"age": "age_band"})[["region", "sex", "age_band", "share"]]
 
 
-def quota_history() -> pd.DataFrame:
-    """The national foreign-labour quota in persons, where published: ``year, region, quota``."""
+# The quota orders of years whose total was not published give persons per category in the note
+# ("cat1 726, ..., seasonal 4994"); categories 1-4 and seasonal make up the order.
+_ORDER_PART = re.compile(r"\b(?:cat(?P<category>[1-4])|(?P<seasonal>seasonal)) (?P<persons>\d[\d,]*)\b")
+ORDER_CATEGORIES = ("1", "2", "3", "4", "seasonal")
+
+
+def _quota_history_raw() -> pd.DataFrame:
     with resources.files(BNS_PACKAGE).joinpath(
             f"{PUBLIC_FOLDER}/quota_history_kz.csv").open(encoding="utf-8") as fh:
-        raw = pd.read_csv(fh)
-    raw = raw[raw["quota_persons"].notna()]
-    return pd.DataFrame({"year": raw["year"].astype(int), "region": "KZ",
-                         "quota": raw["quota_persons"].astype(float).round().astype(np.int64)})
+        return pd.read_csv(fh)
+
+
+def published_orders() -> dict[int, dict[str, int]]:
+    """Persons per category of the quota orders whose note lists all five (categories 1-4 and
+    seasonal): ``{year: {"1": ..., "2": ..., "3": ..., "4": ..., "seasonal": ...}}``."""
+    orders = {}
+    for row in _quota_history_raw().itertuples():
+        if not isinstance(row.note, str):
+            continue
+        parts = {(m["category"] or m["seasonal"]): int(m["persons"].replace(",", ""))
+                 for m in _ORDER_PART.finditer(row.note)}
+        if set(parts) == set(ORDER_CATEGORIES):
+            orders[int(row.year)] = {category: parts[category] for category in ORDER_CATEGORIES}
+    return orders
+
+
+def quota_history() -> pd.DataFrame:
+    """The national foreign-labour quota in persons: ``year, region, quota``.
+
+    The published total where there is one; for the orders published by category only (2025,
+    2026) the sum of categories 1-4 and seasonal. Years with neither are left out.
+    """
+    raw = _quota_history_raw()
+    persons = raw.set_index("year")["quota_persons"].astype(float)
+    for year, order in published_orders().items():
+        if np.isnan(persons.get(year, np.nan)):
+            persons[year] = float(sum(order.values()))
+    persons = persons.dropna().sort_index()
+    return pd.DataFrame({"year": persons.index.astype(int), "region": "KZ",
+                         "quota": persons.round().astype(np.int64).to_numpy()})
