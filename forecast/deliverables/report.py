@@ -23,6 +23,7 @@ from forecast.deliverables.backtest_text import document_title
 from forecast.deliverables.notes_html import absent_html, ministry_html, notes_html, quality_html
 from forecast.deliverables.formats import (is_persons, is_share, person_columns, setting_rows,
                                           share_text, small_number, unit_kind)
+from forecast.deliverables.hyphenation import hyphenate
 from forecast.deliverables.i18n import Labels
 from forecast.deliverables.messages import table_names, translate_frame, translate_source, translate_value, translate_warning
 from forecast.inputs.sample import NOTICE, notice
@@ -48,7 +49,7 @@ figcaption{color:var(--muted);font-size:.85rem;margin-top:.3rem}
 .scroll{overflow-x:auto;margin:.6rem 0}
 table{border-collapse:collapse;width:100%;font-size:.8rem}
 th,td{border-bottom:1px solid var(--line);padding:.25rem .45rem;vertical-align:top}
-th{background:#f3f4f6;text-align:left;overflow-wrap:anywhere;hyphens:auto}
+th{background:#f3f4f6;text-align:left;overflow-wrap:break-word;hyphens:manual}
 td.n,th.n{text-align:right;font-variant-numeric:tabular-nums}td.n{white-space:nowrap}
 tr.total td{font-weight:700;border-top:2px solid var(--ink)}
 .absent{border-left:4px solid var(--muted);padding:.4rem .8rem;color:var(--muted);background:#f9fafb}
@@ -112,8 +113,8 @@ def table_html(frame: pd.DataFrame, labels: Labels, *, total: dict | None = None
              else None)
     numeric = {c: pd.api.types.is_numeric_dtype(frame[c]) and not pd.api.types.is_bool_dtype(frame[c])
                for c in frame.columns}
-    head = "".join(f'<th class="{"n" if numeric[c] else ""}" scope="col">{_esc(labels.column(c))}</th>'
-                   for c in frame.columns)
+    head = "".join(f'<th class="{"n" if numeric[c] else ""}" scope="col">'
+                   f"{_esc(hyphenate(labels.column(c), labels.lang))}</th>" for c in frame.columns)
     rows = []
     for row, record in enumerate(shown.itertuples(index=False)):
         cells = []

@@ -176,3 +176,62 @@ def test_every_table_fits_the_page_at_1400_pixels(report, tmp_path):
     assert block, "the measuring script did not run"
     assert int(block.group(1)) > 10
     assert block.group(2) == ""
+
+
+# Lists the table headings the browser broke inside a word other than at a soft hyphen: each
+# letter's box is measured, and a letter that starts a new line right after another letter is
+# a break inside a word.
+WORD_BREAK_SCRIPT = """
+(function () {
+  var broken = [], headings = 0;
+  document.querySelectorAll("th").forEach(function (th) {
+    var walker = document.createTreeWalker(th, NodeFilter.SHOW_TEXT), node;
+    headings += 1;
+    while ((node = walker.nextNode())) {
+      var text = node.textContent, top = null, previous = "";
+      for (var i = 0; i < text.length; i++) {
+        var range = document.createRange();
+        range.setStart(node, i); range.setEnd(node, i + 1);
+        // A letter just after a soft-hyphen break also reports the hyphen's box on the line
+        // before: its own box is the last one.
+        var rects = range.getClientRects(), letter = text[i];
+        var rect = rects.length ? rects[rects.length - 1] : null;
+        if (!rect || rect.width === 0 || letter === "\\u00ad") { previous = letter; continue; }
+        var isLetter = /\\p{L}/u.test(letter), wasLetter = /\\p{L}/u.test(previous);
+        if (top !== null && rect.top > top + 2 && isLetter && wasLetter) {
+          broken.push(text.replace(/\\u00ad/g, "") + " @" + i);
+        }
+        top = rect.top; previous = letter;
+      }
+    }
+  });
+  var out = document.createElement("pre");
+  out.id = "word-breaks";
+  out.setAttribute("data-headings", String(headings));
+  out.textContent = broken.join(" | ");
+  document.body.appendChild(out);
+})();
+"""
+
+
+def _word_breaks(result) -> tuple[int, str]:
+    block = re.search(r'<pre id="word-breaks" data-headings="(\d+)">(.*?)</pre>', result.stdout, re.S)
+    assert block, "the measuring script did not run"
+    return int(block.group(1)), block.group(2)
+
+
+def test_table_headings_break_only_where_the_language_allows(report, tmp_path):
+    # At a narrow window every long heading has to wrap; it may do so between words or at the
+    # soft hyphens the report puts where the language's hyphenation allows.
+    headings, broken = _word_breaks(measured(report, tmp_path, WORD_BREAK_SCRIPT, 1000))
+    assert headings > 50
+    assert broken == ""
+
+
+def test_a_word_broken_between_two_letters_is_detected(tmp_path):
+    page = tmp_path / "broken.html"
+    page.write_text('<!DOCTYPE html><html><body><table style="width:40px"><tr><th style="'
+                    'overflow-wrap:anywhere;font-size:16px">перераспределение</th></tr></table>'
+                    f"<script>{WORD_BREAK_SCRIPT}</script></body></html>", encoding="utf-8")
+    headings, broken = _word_breaks(chromium(page.as_uri(), tmp_path / "profile", "--dump-dom"))
+    assert headings == 1 and broken.startswith("перераспределение @")

@@ -58,8 +58,8 @@ class _Tables(HTMLParser):
             self.tables.append(table)
 
     def handle_data(self, data):
-        if self._cell is not None:
-            self._cell += data
+        if self._cell is not None:  # headings carry soft hyphens where a word may break
+            self._cell += data.replace("\u00ad", "")
 
 
 def number(text) -> float:

@@ -36,7 +36,7 @@ def test_the_published_figures_and_their_source():
 
 def _table(page: str, css_id: str) -> pd.DataFrame:
     body = page.split(f'<table id="{css_id}">', 1)[1].split("</table>", 1)[0]
-    headings = re.findall(r"<th[^>]*>([^<]*)</th>", body)
+    headings = re.findall(r"<th[^>]*>([^<]*)</th>", body.replace("\u00ad", ""))
     rows = [re.findall(r"<td[^>]*>([^<]*)</td>", row) for row in re.findall(r"<tr>(.*?)</tr>", body)[1:]]
     return pd.DataFrame(rows, columns=headings)
 
@@ -65,7 +65,7 @@ def test_real_report_sets_the_openings_beside_the_ministry_forecast(real_run):
 
 def test_real_report_shows_the_demand_back_test_against_naive(real_run):
     _, page = real_run
-    backtest = page.split('<section id="backtest">', 1)[1].split("</section>", 1)[0]
+    backtest = page.split('<section id="backtest">', 1)[1].split("</section>", 1)[0].replace("\u00ad", "")
     assert "<table" in backtest and T.column("mase") in backtest and T.column("coverage_80") in backtest
     sentence = re.search(r'<p id="real-demand-backtest">([^<]*)</p>', page).group(1)
     assert "MASE" in sentence and "naive" in sentence
