@@ -55,7 +55,7 @@ def weighted_bin_edges(X: np.ndarray, weight: np.ndarray, max_bins: int = MAX_BI
         values, w = column[known], weight[known]
         order = np.argsort(values, kind="stable")
         values, w = values[order], w[order]
-        distinct = np.unique(values)
+        distinct = values[np.concatenate(([True], values[1:] != values[:-1]))] if len(values) else values
         if len(distinct) <= max_bins:
             edges.append((distinct[1:] + distinct[:-1]) / 2.0)
             continue
