@@ -28,9 +28,12 @@ from forecast.deliverables.backtest_text import run_notes
 from forecast.deliverables.comparison import comparison_view
 from forecast.inputs.regions import region_table
 from forecast.shortage import DRIVERS, QUANTILES, SeriesPanel, build_series_panel
-from forecast.shortage.backtest import demand_backtest
+from forecast.shortage.backtest import DemandBacktest, demand_backtest
 
 SKILLED = ("high", "medium")
+# Origins the ``backtest`` command re-makes by default (its --windows); the report's demand
+# back-test uses the run's own number, and says so.
+COMMAND_WINDOWS = 5
 OPENING_DRIVERS = ("expansion", "retirements", "deaths", "emigration", "unfilled")
 SEEKER_DRIVERS = ("graduates", "immigration", "internal_migration", "unemployed")
 FAN_LEVELS = (50, 80, 95)
@@ -76,6 +79,10 @@ class PlannerContent:
         National skilled totals of each driver, openings positive and seekers negative.
     demand_backtest : DataFrame or None
         Rolling-origin accuracy of the demand forecasts by horizon (:func:`models.evaluate`).
+    demand_backtest_origins : tuple of int
+        The origins of that back-test (empty when it was not made).
+    demand_backtest_horizon : int
+        Its longest horizon in years (0 when it was not made).
     pieces : dict
         Optional results of the run (:data:`OPTIONAL_PIECES`), ``None`` where absent.
     mechanisms : dict
@@ -100,6 +107,8 @@ class PlannerContent:
     pieces: dict[str, Any] = field(default_factory=dict)
     mechanisms: dict[str, Any] = field(default_factory=dict)
     notes: dict[str, Any] = field(default_factory=dict)
+    demand_backtest_origins: tuple[int, ...] = ()
+    demand_backtest_horizon: int = 0
 
     @property
     def year(self) -> int:
@@ -191,9 +200,12 @@ def planner_content(data, run, lang: str = "en", *, panel: SeriesPanel | None = 
     demand_accuracy = _demand_backtest(panel, forecast.year - forecast.origin, backtest_windows)
     step("back-test")
     return PlannerContent(labels, info, detail, by_region, by_sector, shortage, history,
-                          demand_fan, quantiles, drivers, demand_accuracy, pieces,
+                          demand_fan, quantiles, drivers,
+                          None if demand_accuracy is None else demand_accuracy.metrics, pieces,
                           mechanism_view(info, labels),
-                          run_notes(info, pieces, labels, net_shortage_total(table, planning)))
+                          run_notes(info, pieces, labels, net_shortage_total(table, planning)),
+                          () if demand_accuracy is None else tuple(demand_accuracy.origins),
+                          0 if demand_accuracy is None else int(demand_accuracy.h))
 
 
 def mechanism_view(info: dict, labels: Labels) -> dict:
@@ -361,11 +373,23 @@ def _demand_fan(history: pd.DataFrame, origin: int, year: int) -> pd.DataFrame |
     return pd.concat([pd.DataFrame([start]), out], ignore_index=True)
 
 
-def _demand_backtest(panel: SeriesPanel, horizon: int, windows: int) -> pd.DataFrame | None:
-    """Accuracy of the demand forecasts, re-made from past origins, by horizon."""
+def _demand_backtest(panel: SeriesPanel, horizon: int, windows: int) -> DemandBacktest | None:
+    """The demand forecasts re-made from past origins and scored, by horizon."""
     if windows < 1:
         return None
     try:
-        return demand_backtest(panel, max(1, min(horizon, 3)), windows).metrics
+        return demand_backtest(panel, max(1, min(horizon, 3)), windows)
     except ValueError:  # too short a history for any origin: the section says so
         return None
+
+
+def backtest_origins_text(content: PlannerContent) -> str:
+    """Which origins and horizons the report's demand back-test used, and why the ``backtest``
+    command (:data:`COMMAND_WINDOWS` origins by default) gives other figures; empty when the
+    back-test was not made."""
+    origins = content.demand_backtest_origins
+    if not origins or content.demand_backtest is None:
+        return ""
+    return content.labels("caption.backtest_origins", first=origins[0], last=origins[-1],
+                          count=len(origins), horizon=content.demand_backtest_horizon,
+                          default=COMMAND_WINDOWS)

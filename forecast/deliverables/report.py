@@ -17,7 +17,7 @@ import pandas as pd
 
 from forecast.deliverables import charts
 from forecast.deliverables.balance import approved_last_year
-from forecast.deliverables.content import PlannerContent
+from forecast.deliverables.content import PlannerContent, backtest_origins_text
 from forecast.deliverables.provenance import provenance_view
 from forecast.deliverables.backtest_text import document_title
 from forecast.deliverables.notes_html import absent_html, ministry_html, notes_html, quality_html
@@ -295,7 +295,7 @@ def render_report(content: PlannerContent) -> str:
     backtest = [f'<section id="backtest"><h2>{_esc(t("section.backtest"))}</h2>']
     if content.demand_backtest is not None:
         backtest.append(figure_html("backtest", charts.backtest_chart(content.demand_backtest, t),
-                                t("caption.backtest")))
+                                f'{t("caption.backtest")} {backtest_origins_text(content)}'.strip()))
         backtest.append(table_html(content.demand_backtest, t, limit=None))
     else:
         backtest.append(_absent(t, "piece.demand_backtest"))

@@ -24,7 +24,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from forecast.deliverables.backtest_text import document_title
 from forecast.deliverables.balance import approved_last_year
-from forecast.deliverables.content import PlannerContent
+from forecast.deliverables.content import PlannerContent, backtest_origins_text
 from forecast.deliverables.provenance import provenance_view
 from forecast.deliverables.stable_xlsx import save_stable
 from forecast.deliverables.outputs import safe_text
@@ -299,6 +299,7 @@ def write_workbook(path: Path, content: PlannerContent) -> None:
         row = _note(sheet, row, content.notes["backtest_note"])
     row = _note(sheet, row + 1, t("piece.demand_backtest"), font=TOTAL_FONT)
     if content.demand_backtest is not None:
+        row = _note(sheet, row, backtest_origins_text(content))
         row = _table(sheet, content.demand_backtest, t, start_row=row)
     else:
         row = _absent(sheet, t, "piece.demand_backtest", row) + 1

@@ -187,3 +187,26 @@ def test_chart_labels_are_unique_per_region(job):
             assert label in joined, (lang, name, code, label)
         almaty = [x for x in texts if x.startswith(("Almaty", "Алматы"))]
         assert len(almaty) == 2 and len(set(almaty)) == 2, (lang, name, almaty)
+
+
+def test_the_demand_back_test_names_its_origins_in_report_and_workbook(sample_quota_run):
+    import html as markup
+
+    from openpyxl import load_workbook
+
+    from forecast.cli.parser import build_parser
+    from forecast.deliverables.content import COMMAND_WINDOWS
+
+    # The sample ends in 2024 and the quota year is 2027: four origins whose three-year
+    # forecasts are all observed, 2018-2021.
+    T = Labels("en")
+    sentence = T("caption.backtest_origins", first=2018, last=2021, count=4, horizon=3,
+                 default=COMMAND_WINDOWS)
+    page = (sample_quota_run / "report.html").read_text(encoding="utf-8")
+    assert markup.escape(sentence, quote=False) in page
+    book = load_workbook(sample_quota_run / "quota.xlsx", read_only=True)
+    texts = [c for row in book[T("sheet.backtest")].iter_rows(values_only=True) for c in row if c]
+    book.close()
+    assert sentence in texts
+    # The sentence quotes the backtest command's own default.
+    assert build_parser().parse_args(["backtest"]).windows == COMMAND_WINDOWS
