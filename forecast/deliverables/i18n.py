@@ -23,7 +23,8 @@ _GROUP = {"en": ",", "ru": "\u00a0", "kk": "\u00a0"}
 _DECIMAL = {"en": ".", "ru": ",", "kk": ","}
 _SHORT_NAME_PARTS = {
     "en": (" Region",),
-    "ru": (" область", "город "),
+    # The 2022 regions' official Russian names put the word first ("область Абай").
+    "ru": (" область", "область ", "город "),
     "kk": (" облысы", " қаласы"),
 }
 
