@@ -227,8 +227,24 @@ def backtest_piece(result: QuotaBacktest, labels: Labels) -> dict:
                        .reindex(pooled["rule"]).to_numpy())
     for frame in (by_year, pooled):
         frame[["allocation_error", *shares]] = frame[["allocation_error", *shares]].round(3)
-    return {"definition": labels(f"backtest.definition_{result.basis}"), "by_year": by_year,
-            "pooled": pooled}
+    piece = {"definition": labels(f"backtest.definition_{result.basis}")}
+    change = _boundary_change(result.by_origin)
+    if change is not None:
+        piece["boundary_change"] = labels("backtest.boundary_change", **change)
+    return piece | {"by_year": by_year, "pooled": pooled}
+
+
+def _boundary_change(by_origin: pd.DataFrame) -> dict | None:
+    """The first pair of consecutive origins whose forecasts were made on different numbers of
+    regions (a boundary change between them), or None."""
+    if "regions" not in by_origin:
+        return None
+    counts = by_origin.groupby("origin", sort=True)["regions"].first()
+    for (before, n_before), (after, n_after) in zip(counts.items(), list(counts.items())[1:]):
+        if n_before != n_after:
+            return {"last_before": int(before), "first_after": int(after),
+                    "before": int(n_before), "after": int(n_after)}
+    return None
 
 
 def _write_deliverables(stage: Path, data: Dataset, panel: SeriesPanel, run: QuotaRun, lang: str,

@@ -356,7 +356,8 @@ def backtest_quota(data: Dataset, truth: pd.DataFrame | None, origins: list[int]
             allocations["hindsight_trend"] = hindsight_trend_need(truth, year, policy, units=units)
         for rule, quota in allocations.items():
             total_need = float(need.sum())
-            rows.append({"origin": origin, "year": year, "rule": rule, "need": total_need,
+            rows.append({"origin": origin, "year": year, "rule": rule, "regions": len(units),
+                         "need": total_need,
                          "ceiling": int(proposal.attrs["cap"]),
                          # No allocation within the ceiling can do better than this.
                          "ceiling_error_floor": (max(total_need - proposal.attrs["cap"], 0.0)

@@ -248,3 +248,38 @@ def test_backtest_reports_the_error_floor_the_ceiling_imposes(sample):
     assert row["ceiling_error_floor"] == pytest.approx((row["need"] - row["ceiling"]) / row["need"])
     within = result.by_origin[result.by_origin["rule"].isin(["recommendation", "zero"])]
     assert (within["allocation_error"] >= within["ceiling_error_floor"] - 1e-9).all()
+
+
+def _backtest_of(regions_by_origin: dict[int, int]):
+    from forecast.quota.backtest import QuotaBacktest
+
+    rows = [{"origin": o, "year": o + 1, "rule": rule, "regions": n, "need": 10.0, "quota": 5.0,
+             "unused": 1.0, "unmet": 6.0, "allocation_error": 0.7, "distribution_error": 0.2,
+             "rank_correlation": 0.5}
+            for o, n in regions_by_origin.items() for rule in ("recommendation", "last_year_need")]
+    by_origin = pd.DataFrame(rows)
+    summary = by_origin.groupby("rule", sort=False)[["need", "quota", "unused", "unmet",
+                                                     "allocation_error"]].sum().reset_index()
+    summary["mean_distribution_error"], summary["mean_rank_correlation"] = 0.2, 0.5
+    return QuotaBacktest(by_origin, summary, "definition")
+
+
+def test_the_quota_back_test_says_where_the_regions_changed_between_its_origins():
+    from forecast.deliverables.i18n import Labels
+    from forecast.pipeline.quota_job import backtest_piece
+
+    t = Labels("en")
+    changed = backtest_piece(_backtest_of({2020: 17, 2021: 17, 2022: 20, 2023: 20}), t)
+    assert changed["boundary_change"] == t("backtest.boundary_change", last_before=2021,
+                                           first_after=2022, before=17, after=20)
+    assert "2021 and 2022 (17 regions, then 20)" in changed["boundary_change"]
+    # Shown after the definition, before the tables.
+    assert list(changed) == ["definition", "boundary_change", "by_year", "pooled"]
+    unchanged = backtest_piece(_backtest_of({2022: 20, 2023: 20}), t)
+    assert "boundary_change" not in unchanged
+
+
+def test_the_back_test_records_the_regions_each_forecast_was_made_on(sample):
+    result = backtest_quota(sample, forecast.load_truth(), [2021, 2022], with_hindsight=False)
+    regions = result.by_origin.groupby("origin")["regions"].unique()
+    assert [list(v) for v in regions] == [[17], [20]]  # before and after the 2022 split
