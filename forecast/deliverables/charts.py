@@ -133,6 +133,8 @@ def fan_chart(content: PlannerContent) -> str:
         right.set_xlabel(t("chart.year"))
         for axis in (left, right):  # years are whole: no tick at 2026.5
             axis.xaxis.set_major_locator(MaxNLocator(integer=True))
+        if not len(vacancies):  # one year only: the locator would fall back to fractions
+            right.set_xticks([year])
         right.yaxis.set_major_formatter(_thousands(t))
         right.legend(frameon=False, fontsize=8, loc="upper left")
     return _svg(figure, "fan")

@@ -14,8 +14,10 @@ import pandas as pd
 
 from forecast.deliverables.balance import approved_last_year
 from forecast.deliverables.comparison import scenario_title
+from forecast.deliverables.content import largest_cuts
 from forecast.deliverables.i18n import Labels
 from forecast.deliverables.messages import table_name, table_names, translate_frame
+from forecast.deliverables.provenance import data_basis
 
 
 class Console:
@@ -125,18 +127,14 @@ def quota_summary(result, console: Console | None = None, rows: int = 10, lang: 
     if last is not None:
         lines.append(f"  {labels['last_year']:<{width}}  {t.integer(last['total']):>10}")
     if advice and advice["binding"]:
-        where = ", ".join([t.region(r["region"]) for r in advice["by_region"][:3]]
-                          + [t.sector(r["sector"]) for r in advice["by_sector"][:3]])
+        where = largest_cuts(advice, t)
         lines.append("  " + warn(t("summary.ceiling_advice", need=t.integer(advice["eligible_need"]),
                                    ceiling=t.integer(advice["ceiling"]),
                                    excess=t.integer(advice["excess"]),
                                    percent=t.number(advice["percent_needed"], 2), where=where)))
-    if info.get("tables"):
-        lines.append("  " + t("summary.tables", tables=", ".join(
-            f"{table_name(name, t)} ({t('provenance.' + entry['provenance'])})"
-            for name, entry in info["tables"].items())))
-    if info.get("missing_tables"):
-        lines.append("  " + t("summary.missing", tables=table_names(list(info["missing_tables"]), t)))
+    basis, effects = data_basis(info, t)
+    lines.extend("  " + line for line in basis)
+    lines.extend("    - " + effect for effect in effects)
     backtest = info.get("quota_backtest")
     if backtest:
         errors = {row["rule"]: row["allocation_error"] for row in backtest["pooled"]}

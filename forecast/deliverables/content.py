@@ -242,8 +242,7 @@ def mechanism_view(info: dict, labels: Labels) -> dict:
         "ceiling_text": None,
     }
     if advice:
-        where = ", ".join([t.region(r["region"]) for r in advice["by_region"][:3]]
-                          + [t.sector(r["sector"]) for r in advice["by_sector"][:3]])
+        where = largest_cuts(advice, t)
         key = "summary.ceiling_advice" if advice["binding"] else "summary.ceiling_fits"
         view["ceiling_text"] = t(key, need=t.integer(advice["eligible_need"]),
                                  ceiling=t.integer(advice["ceiling"]),
@@ -251,6 +250,20 @@ def mechanism_view(info: dict, labels: Labels) -> dict:
                                  percent=t.number(advice["percent_needed"] or 0.0, 2),
                                  where=where or "-")
     return view
+
+
+def largest_cuts(advice: dict, labels: Labels, top: int = 3) -> str:
+    """Where the ceiling cuts most: the ``top`` regions, then the ``top`` sectors, each list
+    named (a sector's name may hold a semicolon, so sector names are quoted)."""
+    t = labels
+    parts = []
+    regions = [t.region(r["region"]) for r in advice.get("by_region", [])[:top]]
+    sectors = [t("quoted", text=t.sector(r["sector"])) for r in advice.get("by_sector", [])[:top]]
+    if regions:
+        parts.append(t("cuts.by_region", names=", ".join(regions)))
+    if sectors:
+        parts.append(t("cuts.by_sector", names=", ".join(sectors)))
+    return "; ".join(parts) or "-"
 
 
 def _piece(run, names: tuple[str, ...]):

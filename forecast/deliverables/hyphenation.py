@@ -26,7 +26,8 @@ SOFT_HYPHEN = "\u00ad"
 MIN_LETTERS = 8
 # Fewest letters left on either side of a break.
 EDGE = 2
-_PATTERNS = {"en": "en_GB", "ru": "ru_RU"}
+# The US patterns: the British ones break "real-location" and "expec-ted".
+_PATTERNS = {"en": "en_US", "ru": "ru_RU"}
 _KAZAKH_VOWELS = set("аәеёиоөуұүыіэюя")
 # The soft and hard signs never begin a syllable.
 _KAZAKH_SIGNS = set("ьъ")

@@ -6,6 +6,23 @@ from __future__ import annotations
 import pandas as pd
 
 from forecast.deliverables.i18n import Labels
+from forecast.deliverables.messages import table_name, table_names, translate_missing
+
+
+def data_basis(info: dict, labels: Labels) -> tuple[list[str], list[str]]:
+    """What the run's figures rest on, for the summary of every document: the tables and their
+    provenance (real, estimated, synthetic) and the missing ones, then what replaces each
+    missing table and what that does to the figures (upper bounds, assumed uptake)."""
+    t = labels
+    lines = []
+    if info.get("tables"):
+        lines.append(t("summary.tables", tables=", ".join(
+            f"{table_name(name, t)} ({t('provenance.' + entry['provenance'])})"
+            for name, entry in info["tables"].items())))
+    missing = info.get("missing_tables") or {}
+    if missing:
+        lines.append(t("summary.missing", tables=table_names(list(missing), t)))
+    return lines, [translate_missing(text, t) for text in missing.values()]
 
 
 def _reference_value(value, ref: dict, labels: Labels) -> str:

@@ -18,7 +18,7 @@ import pandas as pd
 from forecast.deliverables import charts
 from forecast.deliverables.balance import approved_last_year
 from forecast.deliverables.content import PlannerContent, backtest_origins_text
-from forecast.deliverables.provenance import provenance_view
+from forecast.deliverables.provenance import data_basis, provenance_view
 from forecast.deliverables.backtest_text import document_title
 from forecast.deliverables.notes_html import absent_html, ministry_html, notes_html, quality_html
 from forecast.deliverables.formats import (is_persons, is_share, person_columns, setting_rows,
@@ -54,6 +54,8 @@ td.n,th.n{text-align:right;font-variant-numeric:tabular-nums}td.n{white-space:no
 tr.total td{font-weight:700;border-top:2px solid var(--ink)}
 .absent{border-left:4px solid var(--muted);padding:.4rem .8rem;color:var(--muted);background:#f9fafb}
 .note{color:var(--muted);font-size:.85rem}
+.basis{border-left:4px solid var(--accent);padding:.2rem .8rem;margin:.8rem 0;background:#f9fafb}
+.basis p{margin:.3rem 0}.basis ul{margin:.2rem 0 .4rem;padding-left:1.2rem}
 code{font-size:.8rem;word-break:break-all}
 @media print{
  @page{size:A4;margin:14mm 12mm}
@@ -136,6 +138,17 @@ def table_html(frame: pd.DataFrame, labels: Labels, *, total: dict | None = None
     # A table wider than the page scrolls inside its box instead of widening the page.
     return (f'<div class="scroll"><table{ident}><thead><tr>{head}</tr></thead>'
             f"<tbody>{''.join(rows)}</tbody></table></div>{more}")
+
+
+def _basis_html(info: dict, labels: Labels) -> str:
+    """The tables the figures rest on and what replaces the missing ones, in the summary: an
+    estimated or assumed input is said where the figures are, not only in the provenance."""
+    basis, effects = data_basis(info, labels)
+    if not basis:
+        return ""
+    items = "".join(f"<li>{_esc(effect)}</li>" for effect in effects)
+    return (f'<div class="basis" id="data-basis">' + "".join(f"<p>{_esc(line)}</p>" for line in basis)
+            + (f"<ul>{items}</ul>" if items else "") + "</div>")
 
 
 def _number_cell(column: str, value: object, labels: Labels, unit: str | None) -> tuple[str, bool]:
@@ -250,6 +263,7 @@ def render_report(content: PlannerContent) -> str:
                  f'<p>{_esc(t("summary.text", cap_percent=t.number(info["policy"]["cap_percent_of_labour_force"], 2), labour_force=t.integer(totals["labour_force"])))}</p>'
                  + "".join(f"<p>{_esc(view[key])}</p>" for key in ("uptake_text", "ceiling_text")
                            if view.get(key))
+                 + _basis_html(info, t)
                  + quality_html(content.notes, t)
                  + (f"<h3>{_esc(t('warnings'))}</h3><ul>{warnings}</ul>" if warnings else "")
                  + "</section>")
@@ -257,8 +271,10 @@ def render_report(content: PlannerContent) -> str:
 
     q = content.shortage_quantiles
     parts.append(f'<section id="outlook"><h2>{_esc(t("section.outlook"))}</h2>'
-                 + figure_html("fan", charts.fan_chart(content), t("caption.fan", origin=content.origin, year=content.year,
-                                                                 p05=t.integer(q["p05"]), p95=t.integer(q["p95"])))
+                 + figure_html("fan", charts.fan_chart(content),
+                               t("caption.fan" if content.history["vacancies"].notna().any()
+                                 else "caption.fan_without_vacancies", origin=content.origin,
+                                 year=content.year, p05=t.integer(q["p05"]), p95=t.integer(q["p95"])))
                  + "</section>")
 
     by_sector = content.by_sector.sort_values(["quota", "sector"], ascending=[False, True])

@@ -25,7 +25,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from forecast.deliverables.backtest_text import document_title
 from forecast.deliverables.balance import approved_last_year
 from forecast.deliverables.content import PlannerContent, backtest_origins_text
-from forecast.deliverables.provenance import provenance_view
+from forecast.deliverables.provenance import data_basis, provenance_view
 from forecast.deliverables.stable_xlsx import save_stable
 from forecast.deliverables.outputs import safe_text
 from forecast.deliverables.cell_values import (INTEGER, column_format, plain_numbers,
@@ -224,6 +224,11 @@ def _summary(sheet: Worksheet, content: PlannerContent) -> None:
     for key in ("uptake_text", "ceiling_text"):
         if content.mechanisms.get(key):
             row = _note(sheet, row, content.mechanisms[key])
+    basis, effects = data_basis(info, t)
+    for line in basis:
+        row = _note(sheet, row, line)
+    for effect in effects:
+        row = _note(sheet, row, f"• {effect}")  # a leading "-" would read as a formula
     if content.notes.get("quality"):
         row = _note(sheet, row + 1, t("quality.title"), font=TOTAL_FONT)
         row = _note(sheet, row, content.notes["quality"])

@@ -30,6 +30,8 @@ def test_no_break_leaves_fewer_than_two_letters_on_a_side():
     ("ru", "перераспределение квоты", "пе-ре-рас-пре-де-ле-ние квоты"),
     ("ru", "неиспользованная квота (p90)", "не-ис-поль-зо-ван-ная квота (p90)"),
     ("en", "redistribution of the quota", "re-dis-tri-bu-tion of the quota"),
+    ("en", "quota after reallocation", "quota after re-al-lo-ca-tion"),   # not "real-location"
+    ("en", "expected scenario indicator", "ex-pect-ed sce-nario in-di-ca-tor"),
 ])
 def test_russian_and_english_follow_the_hyphenation_patterns(lang, text, expected):
     assert shown(hyphenate(text, lang)) == expected

@@ -79,3 +79,33 @@ def test_real_report_shows_the_demand_back_test_against_naive(real_run):
 def test_the_sample_report_has_no_ministry_section(sample_quota_run):
     page = (sample_quota_run / "report.html").read_text(encoding="utf-8")
     assert 'id="ministry"' not in page
+
+
+def test_the_summary_says_what_is_estimated_and_what_replaces_the_missing_tables(real_run):
+    from openpyxl import load_workbook
+
+    from forecast.deliverables.messages import translate_missing
+    from forecast.inputs.real.provenance import MISSING_TABLES
+
+    run, page = real_run
+    summary = page.split('<section id="summary">', 1)[1].split("</section>", 1)[0]
+    basis = re.search(r'<div class="basis" id="data-basis">(.*?)</div>', summary, re.S).group(1)
+    assert "employment (estimated)" in basis and "labour force (real)" in basis
+    for name in ("vacancies", "graduates", "permits"):
+        assert translate_missing(MISSING_TABLES[name], T).replace("'", "&#x27;") in basis
+    # What the missing tables do to the headline figures is said where they are.
+    assert "upper bounds" in MISSING_TABLES["graduates"] and "not a forecast" in MISSING_TABLES["permits"]
+    book = load_workbook(run.out / "quota.xlsx", read_only=True)
+    texts = [row[0] for row in book[T("sheet.summary")].iter_rows(values_only=True) if row and row[0]]
+    book.close()
+    assert "• " + MISSING_TABLES["graduates"] in texts
+    assert any(str(text).startswith("Data tables: employment (estimated)") for text in texts)
+
+
+def test_without_vacancies_the_outlook_says_so_and_ticks_whole_years(real_run):
+    _, page = real_run
+    outlook = page.split('<section id="outlook">', 1)[1].split("</section>", 1)[0]
+    assert "the data have no vacancies table" in outlook
+    assert "observed skilled vacancies" not in outlook
+    # The shortage panel has one year: its only tick is that year, not 2026.45 ... 2027.65.
+    assert not re.search(r">\s*20\d\d\.\d+\s*<", outlook)

@@ -210,3 +210,16 @@ def test_the_demand_back_test_names_its_origins_in_report_and_workbook(sample_qu
     assert sentence in texts
     # The sentence quotes the backtest command's own default.
     assert build_parser().parse_args(["backtest"]).windows == COMMAND_WINDOWS
+
+
+def test_largest_cuts_name_regions_and_sectors_apart_and_quote_sector_names():
+    from forecast.deliverables.content import largest_cuts
+
+    t = Labels("en")
+    advice = {"by_region": [{"region": "KZ-75"}, {"region": "KZ-71"}],
+              "by_sector": [{"sector": "G"}, {"sector": "P"}]}
+    text = largest_cuts(advice, t)
+    assert text == ('by region: Almaty, Astana; by sector: “Wholesale and retail trade; repair of '
+                    'motor vehicles”, “Education”')
+    assert largest_cuts({"by_region": [], "by_sector": []}, t) == "-"
+    assert largest_cuts(advice, Labels("ru")).startswith("по регионам: город Алматы")

@@ -41,10 +41,11 @@ MISSING_TABLES = {
                  "demand models have no vacancy rate",
     "wages": "no wages: the demand models have no wage features",
     "graduates": "no graduates: no graduates among the skilled job seekers (school leavers from "
-                 "the population still enter low-skill work), so skilled shortages are upper "
-                 "bounds",
-    "permits": "no permits: last year's quota is spread over lines by today's rule, not by the "
-               "permits in use",
+                 "the population still enter low-skill work), so skilled shortages, the eligible "
+                 "need and any ceiling said to cover it are upper bounds",
+    "permits": "no permits: the expected uptake of every line is the assumed use of a new quota "
+               "line, not a forecast; no seasonal need is estimated from permits; last year's "
+               "quota is spread over lines by today's rule, not by the permits in use",
     "quota": "no quota history: no comparison with last year's quota",
     "applicants": "no employment-office applicants: no hires from the registered unemployed "
                   "among the job seekers",
