@@ -213,7 +213,7 @@ def mechanism_view(info: dict, labels: Labels) -> dict:
 
     Reads what :func:`forecast.quota.mechanisms.add_mechanisms` put in the run information;
     returns ``{}`` for a run without it. Keys: ``headline`` (item, persons), ``fee_scenario``,
-    ``uptake_text``, ``uptake_caption`` and ``ceiling_text``.
+    ``uptake_text``, ``uptake_caption``, ``net_text`` and ``ceiling_text``.
     """
     if "headline" not in info or "uptake" not in info:
         return {}
@@ -239,8 +239,15 @@ def mechanism_view(info: dict, labels: Labels) -> dict:
                             low=t.percent(low, 0), high=t.percent(high, 0))
         + ("" if uptake.get("fee_model", True) else " " + t("caption.no_wages")),
         "reallocation_text": t("summary.reallocation", moved=t.integer(uptake["moved"])),
+        "net_text": None,
         "ceiling_text": None,
     }
+    steps = {step["item"]: step["persons"] for step in info["headline"]}
+    if "gross_shortage" in steps and "net_shortage" in steps:
+        # A net figure below the quota reads as a contradiction unless the page says why.
+        view["net_text"] = t("summary.net_note", net=t.integer(steps["net_shortage"]),
+                             gross=t.integer(steps["gross_shortage"]),
+                             section=t("section.headline"))
     if advice:
         where = largest_cuts(advice, t)
         key = "summary.ceiling_advice" if advice["binding"] else "summary.ceiling_fits"

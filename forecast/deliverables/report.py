@@ -261,7 +261,7 @@ def render_report(content: PlannerContent) -> str:
                  # What the range is takes a sentence: below the cards, not in one of them.
                  f'<p class="range-note">{_esc(_range_label(info, t).capitalize())}.</p>'
                  f'<p>{_esc(t("summary.text", cap_percent=t.number(info["policy"]["cap_percent_of_labour_force"], 2), labour_force=t.integer(totals["labour_force"])))}</p>'
-                 + "".join(f"<p>{_esc(view[key])}</p>" for key in ("uptake_text", "ceiling_text")
+                 + "".join(f"<p>{_esc(view[key])}</p>" for key in ("net_text", "uptake_text", "ceiling_text")
                            if view.get(key))
                  + _basis_html(info, t)
                  + quality_html(content.notes, t)

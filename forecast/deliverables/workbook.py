@@ -221,7 +221,7 @@ def _summary(sheet: Worksheet, content: PlannerContent) -> None:
         sheet.cell(row=r, column=2).number_format = INTEGER
     sheet.freeze_panes = f"A{start + 1}"
     row = next_row
-    for key in ("uptake_text", "ceiling_text"):
+    for key in ("net_text", "uptake_text", "ceiling_text"):
         if content.mechanisms.get(key):
             row = _note(sheet, row, content.mechanisms[key])
     basis, effects = data_basis(info, t)

@@ -223,3 +223,18 @@ def test_largest_cuts_name_regions_and_sectors_apart_and_quote_sector_names():
                     'motor vehicles”, “Education”')
     assert largest_cuts({"by_region": [], "by_sector": []}, t) == "-"
     assert largest_cuts(advice, Labels("ru")).startswith("по регионам: город Алматы")
+
+
+def test_the_summary_says_why_a_negative_net_shortage_still_gives_a_quota(sample_quota_run):
+    import html as markup
+    import json
+
+    info = json.loads((sample_quota_run / "run.json").read_text(encoding="utf-8"))
+    steps = {step["item"]: step["persons"] for step in info["headline"]}
+    t = Labels("en")
+    assert steps["net_shortage"] < 0 < steps["gross_shortage"]  # the case that needs the sentence
+    sentence = t("summary.net_note", net=t.integer(steps["net_shortage"]),
+                 gross=t.integer(steps["gross_shortage"]), section=t("section.headline"))
+    summary = _section((sample_quota_run / "report.html").read_text(encoding="utf-8"), "summary")
+    assert markup.escape(sentence) in summary
+    assert f"{t.integer(steps['net_shortage'])}<" in summary.replace("</b>", "<")  # the card
