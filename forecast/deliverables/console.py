@@ -14,7 +14,7 @@ import pandas as pd
 
 from forecast.deliverables.balance import approved_last_year
 from forecast.deliverables.comparison import scenario_title
-from forecast.deliverables.content import largest_cuts
+from forecast.deliverables.mechanism_text import largest_cuts
 from forecast.deliverables.i18n import Labels
 from forecast.deliverables.messages import table_names, translate_frame
 from forecast.deliverables.provenance import data_basis

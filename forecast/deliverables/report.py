@@ -147,7 +147,7 @@ def _basis_html(info: dict, labels: Labels) -> str:
     if not basis:
         return ""
     items = "".join(f"<li>{_esc(effect)}</li>" for effect in effects)
-    return (f'<div class="basis" id="data-basis">' + "".join(f"<p>{_esc(line)}</p>" for line in basis)
+    return ('<div class="basis" id="data-basis">' + "".join(f"<p>{_esc(line)}</p>" for line in basis)
             + (f"<ul>{items}</ul>" if items else "") + "</div>")
 
 

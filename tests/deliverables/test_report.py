@@ -213,7 +213,7 @@ def test_the_demand_back_test_names_its_origins_in_report_and_workbook(sample_qu
 
 
 def test_largest_cuts_name_regions_and_sectors_apart_and_quote_sector_names():
-    from forecast.deliverables.content import largest_cuts
+    from forecast.deliverables.mechanism_text import largest_cuts
 
     t = Labels("en")
     advice = {"by_region": [{"region": "KZ-75"}, {"region": "KZ-71"}],
