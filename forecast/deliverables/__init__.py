@@ -13,15 +13,19 @@ and the terminal summary.
 - :mod:`~forecast.deliverables.backtest_text` and :mod:`~forecast.deliverables.notes_html`: the
   plain-words verdict of the back-test and the run's notes (scenario, how to get what a run
   did not compute);
+- :mod:`~forecast.deliverables.mechanism_text`: the headline chain, the fee scenario and the
+  sentences on uptake, the net shortage and the ceiling (and where it cuts most);
 - :mod:`~forecast.deliverables.comparison`: the scenario comparison, on the terminal and in the
   report, with readable headings;
 - :mod:`~forecast.deliverables.provenance`: where the run's tables come from, the tables it
-  lacks and the published figures beside it;
+  lacks (and what that does to the figures, in every summary) and the published figures beside
+  it;
 - :mod:`~forecast.deliverables.workbook`, :mod:`~forecast.deliverables.report` and
   :mod:`~forecast.deliverables.charts`: the Excel workbook, the HTML report and its SVG charts;
   :mod:`~forecast.deliverables.cell_values` gives its cells' values and number formats,
   :mod:`~forecast.deliverables.stable_xlsx` saves it with the same bytes for the same
-  content, :mod:`~forecast.deliverables.pages` writes the short pages of the ``forecast`` and
+  content, :mod:`~forecast.deliverables.hyphenation` marks where the report's long heading
+  words may break, :mod:`~forecast.deliverables.pages` writes the short pages of the ``forecast`` and
   ``backtest`` commands;
 - :mod:`~forecast.deliverables.i18n`: labels and number formats in English, Russian and Kazakh
   (the label files are in ``labels/``);
