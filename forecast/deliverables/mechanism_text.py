@@ -50,13 +50,12 @@ def mechanism_view(info: dict, labels: Labels) -> dict:
                              gross=t.integer(steps["gross_shortage"]),
                              section=t("section.headline"))
     if advice:
-        where = largest_cuts(advice, t)
         key = "summary.ceiling_advice" if advice["binding"] else "summary.ceiling_fits"
         view["ceiling_text"] = t(key, need=t.integer(advice["eligible_need"]),
                                  ceiling=t.integer(advice["ceiling"]),
                                  excess=t.integer(advice["excess"]),
                                  percent=t.number(advice["percent_needed"] or 0.0, 2),
-                                 where=where or "-")
+                                 where=largest_cuts(advice, t))
     return view
 
 

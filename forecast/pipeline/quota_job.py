@@ -239,8 +239,8 @@ def _boundary_change(by_origin: pd.DataFrame) -> dict | None:
     regions (a boundary change between them), or None."""
     if "regions" not in by_origin:
         return None
-    counts = by_origin.groupby("origin", sort=True)["regions"].first()
-    for (before, n_before), (after, n_after) in zip(counts.items(), list(counts.items())[1:]):
+    counts = list(by_origin.groupby("origin", sort=True)["regions"].first().items())
+    for (before, n_before), (after, n_after) in zip(counts, counts[1:]):
         if n_before != n_after:
             return {"last_before": int(before), "first_after": int(after),
                     "before": int(n_before), "after": int(n_after)}

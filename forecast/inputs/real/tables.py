@@ -122,8 +122,12 @@ def _quota_history_raw() -> pd.DataFrame:
 def published_orders() -> dict[int, dict[str, int]]:
     """Persons per category of the quota orders whose note lists all five (categories 1-4 and
     seasonal): ``{year: {"1": ..., "2": ..., "3": ..., "4": ..., "seasonal": ...}}``."""
+    return _orders_in(_quota_history_raw())
+
+
+def _orders_in(raw: pd.DataFrame) -> dict[int, dict[str, int]]:
     orders = {}
-    for row in _quota_history_raw().itertuples():
+    for row in raw.itertuples():
         if not isinstance(row.note, str):
             continue
         parts = {(m["category"] or m["seasonal"]): int(m["persons"].replace(",", ""))
@@ -141,7 +145,7 @@ def quota_history() -> pd.DataFrame:
     """
     raw = _quota_history_raw()
     persons = raw.set_index("year")["quota_persons"].astype(float)
-    for year, order in published_orders().items():
+    for year, order in _orders_in(raw).items():
         if np.isnan(persons.get(year, np.nan)):
             persons[year] = float(sum(order.values()))
     persons = persons.dropna().sort_index()

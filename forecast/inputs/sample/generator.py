@@ -36,6 +36,7 @@ import pandas as pd
 
 from features.pension import KAZAKHSTAN_PENSION_AGES
 from forecast.inputs import regions, sectors
+from forecast.inputs.real.tables import published_orders
 from forecast.inputs.sample import NOTICE
 from forecast.inputs.schema import EDUCATION, LEVELS, SKILLS
 
@@ -743,15 +744,14 @@ def _quota_table(sim: Simulation) -> pd.DataFrame:
     """National quotas in persons from the published history; the share of the labour force
     where only that was published."""
     history = read_public("quota_history_kz.csv")
+    orders = published_orders()
     labour_force = sim.demand.sum(axis=(0, 1, 2))
     rows = []
     for row in history.itertuples():
         if not np.isnan(row.quota_persons):
             persons = row.quota_persons
-        elif row.year == 2025:
-            persons = 649 + 3254 + 5718 + 1161 + 4097
-        elif row.year == 2026:
-            persons = 726 + 3402 + 5893 + 3131 + 4994
+        elif row.year in orders:  # published by category only
+            persons = sum(orders[row.year].values())
         elif not np.isnan(row.quota_pct_of_labor_force) and row.year <= LAST_TRUTH_YEAR:
             persons = row.quota_pct_of_labor_force / 100 * labour_force[int(row.year) - FIRST_YEAR]
         else:
