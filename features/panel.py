@@ -224,10 +224,11 @@ def panel_grid(frame: pd.DataFrame, keys: Sequence[str], time: str = "ds") -> Pa
     Raises
     ------
     ValueError
-        If a (series, year) pair occurs twice.
+        If a (series, year) pair occurs twice, or ``time`` holds something other than years
+        (integers, or annual dates or periods, which count as their calendar year).
     """
     row_series, series = key_codes(frame, keys)
-    years = frame[time].to_numpy(dtype=np.int64)
+    years = _calendar_years(frame[time], time)
     if len(frame) == 0:
         return PanelGrid(row_series, years, series, 0, 0)
     first_year = int(years.min())
@@ -239,6 +240,25 @@ def panel_grid(frame: pd.DataFrame, keys: Sequence[str], time: str = "ds") -> Pa
         example = frame.loc[duplicated, [*keys, time]].iloc[0].to_dict()
         raise ValueError(f"panel has more than one row for {example}")
     return PanelGrid(row_series, row_year, series, first_year, n_years)
+
+
+def _calendar_years(column: pd.Series, name: str) -> np.ndarray:
+    """Integer calendar year of each value of a time column, or a ValueError naming the row."""
+    if isinstance(column.dtype, pd.PeriodDtype) or pd.api.types.is_datetime64_any_dtype(column):
+        years = column.dt.year
+    elif pd.api.types.is_bool_dtype(column) or not pd.api.types.is_numeric_dtype(column):
+        example = column.tolist()[0] if len(column) else None
+        raise ValueError(f"column '{name}' must hold integer years, annual dates or annual periods; "
+                         f"found dtype {column.dtype} (first value {example!r})")
+    else:
+        years = column
+    values = years.to_numpy(dtype=np.float64, na_value=np.nan)
+    bad = ~np.isfinite(values) | (values != np.round(values))
+    if bad.any():
+        row = int(np.flatnonzero(bad)[0])
+        raise ValueError(f"column '{name}' must hold whole years; row {column.index[row]} has "
+                         f"{column.tolist()[row]!r}")
+    return values.astype(np.int64)
 
 
 def shift_years(matrix: np.ndarray, years: int) -> np.ndarray:

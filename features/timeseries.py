@@ -54,7 +54,8 @@ def time_series_features(
     Parameters
     ----------
     frame : DataFrame
-        Long panel with ``id_column``, integer year ``time_column`` and non-negative ``value``.
+        Long panel with ``id_column``, ``time_column`` (integer years, or annual dates or
+        periods, which count as their calendar year) and non-negative ``value`` (NaN allowed).
     value : str
         Column to describe; also the prefix of the output names.
     lags : sequence of int
@@ -81,7 +82,8 @@ def time_series_features(
     Raises
     ------
     ValueError
-        On missing columns, a duplicate (series, year) or a non-positive lag or window.
+        On missing columns, a duplicate (series, year), a time column that is not years, a
+        negative or non-numeric value, or a non-positive lag or window.
     """
     columns = time_series_columns(frame, value, id_column=id_column, time_column=time_column,
                                   lags=lags, diffs=diffs, growth_lags=growth_lags,
@@ -110,7 +112,15 @@ def time_series_columns(
         if lag < 1:
             raise ValueError(f"lags, diffs and growth lags must be at least 1, got {lag}")
     grid = panel_grid(frame, [id_column], time_column)
-    levels = grid.to_matrix(frame[value])
+    values = pd.to_numeric(frame[value], errors="coerce").to_numpy(dtype=np.float64, na_value=np.nan)
+    # Missing values are allowed (their features are NaN); text and negatives are not.
+    invalid = (values < 0) | (np.isnan(values) & frame[value].notna().to_numpy())
+    if invalid.any():
+        row = int(np.flatnonzero(invalid)[0])
+        raise ValueError(f"column '{value}' must hold non-negative numbers (log growth needs them); "
+                         f"row {frame.index[row]} ({id_column} {frame[id_column].iloc[row]}, "
+                         f"{time_column} {frame[time_column].iloc[row]}) has {frame[value].tolist()[row]!r}")
+    levels = grid.to_matrix(values)
     log_levels = np.log1p(levels)
     one_year_growth = log_levels - shift_years(log_levels, 1)
 

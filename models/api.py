@@ -107,8 +107,8 @@ class ForecasterMixin:
         -------
         pandas.DataFrame
             ``unique_id, ds, yhat`` and ``yhat_lo_<L>``, ``yhat_hi_<L>`` per level, ordered by
-            series then year; ``ds`` of the kind given to ``fit``. For statsforecast's
-            column names use :func:`models.to_nixtla`.
+            series then year; ``ds`` of the kind given to ``fit``. ``attrs["model"]`` is the
+            class name. For statsforecast's column names use :func:`models.to_nixtla`.
         """
         check_is_fitted(self, "ids_")
         h = check_horizon(h)
@@ -118,7 +118,9 @@ class ForecasterMixin:
             X_df, ids=self.ids_, last_ds=self.last_ds_, h=h, columns=getattr(self, "exog_names_in_", []), calendar=calendar
         )
         mean, bounds = self._predict_arrays(h, levels)
-        return forecast_frame(self.ids_, self.last_ds_, mean, bounds, calendar)
+        forecast = forecast_frame(self.ids_, self.last_ds_, mean, bounds, calendar)
+        forecast.attrs["model"] = type(self).__name__
+        return forecast
 
     def cross_validation(
         self, df: pd.DataFrame, h: int, n_windows: int, step_size: int = 1, level: list[float] | None = None
@@ -152,7 +154,7 @@ class ForecasterMixin:
             series, cutoff and year; ``ds`` and ``cutoff`` of the kind of the input ``ds``.
             It can be passed to ``utilsforecast.evaluation.evaluate``.
         """
-        cv = backtest.cross_validation(self, df, h, n_windows=n_windows, step=step_size, level=level)
+        cv = backtest.cross_validation(self, df, h, n_windows=n_windows, step_size=step_size, level=level)
         return sort_panel(to_nixtla(cv, model_name=type(self).__name__), by=("cutoff", TIME_COL))
 
     def _validate_params(self) -> None:

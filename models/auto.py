@@ -243,8 +243,10 @@ class AutoForecaster(BaseForecaster):
 
     def _fit_final(self, panel, base, names, weights, counts) -> None:
         self.fitted_models_ = {}
+        cutoffs = self.backtest_cutoffs_
         records = [
-            (panel.ids[row], "auto", self.selected_["model"].iloc[row], "no back-test window (series too short); used the all-series scores")
+            (panel.ids[row], "auto", self.selected_["model"].iloc[row],
+             f"{_no_error_reason(panel, row, cutoffs)}; used the all-series scores")
             for row in np.flatnonzero(counts == 0)
         ]
         for k, name in enumerate(names):
@@ -274,18 +276,43 @@ class AutoForecaster(BaseForecaster):
 
 def _unscored_mask(panel: Panel, unscored, cutoffs: list[int], horizon: int) -> np.ndarray:
     """(n_series, n_origins, h): True where the back-test target is one of ``unscored``."""
-    pairs = list(unscored)
+    ids, years = _unscored_pairs(unscored)
     mask = np.zeros((panel.n_series, len(cutoffs), horizon), dtype=bool)
-    if not pairs:
+    if not len(ids):
         return mask
-    rows = pd.Index(panel.ids).get_indexer([uid for uid, _ in pairs])
-    years = np.array([int(ds) for _, ds in pairs])
+    rows = pd.Index(panel.ids).get_indexer(ids)
     # Year ahead of each target from each origin; only those within the horizon are masked.
     steps = years[:, None] - np.asarray(cutoffs, dtype=int)[None, :] - 1
     hit = (rows[:, None] >= 0) & (steps >= 0) & (steps < horizon)
     pair, origin = np.nonzero(hit)
     mask[rows[pair], origin, steps[pair, origin]] = True
     return mask
+
+
+def _unscored_pairs(unscored) -> tuple[list, np.ndarray]:
+    """Series and calendar year of each ``(unique_id, ds)`` pair; dates count as their year."""
+    ids, years = [], []
+    for item in unscored:
+        if isinstance(item, (str, bytes)) or not hasattr(item, "__len__") or len(item) != 2:
+            raise ValueError(f"unscored must hold (unique_id, ds) pairs; got {item!r}")
+        uid, ds = item
+        year = getattr(ds, "year", ds)
+        if isinstance(year, (bool, np.bool_)) or not isinstance(year, (Integral, Real)) or not float(year).is_integer():
+            raise ValueError(f"unscored pair {item!r}: ds must be a year, an annual date or an annual period")
+        ids.append(uid)
+        years.append(int(year))
+    return ids, np.array(years, dtype=np.int64)
+
+
+def _no_error_reason(panel: Panel, row: int, cutoffs: np.ndarray) -> str:
+    """Why series ``row`` has no scored back-test error, in words."""
+    last, length = int(panel.last_ds[row]), int(panel.lengths[row])
+    if last <= cutoffs[0]:
+        return (f"no back-test window (the series ends in {last}, before the back-test years "
+                f"{cutoffs[0] + 1}-{int(panel.last_ds.max())} shared by all series)")
+    if length - (last - cutoffs[-1]) < MIN_SCORED_TRAIN_LENGTH:
+        return "no back-test window (series too short)"
+    return "no scored back-test error (its targets are unscored, or the series is constant)"
 
 
 def _applicable(model, panel: Panel) -> np.ndarray:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass
 
 import numpy as np
@@ -127,11 +128,13 @@ def cross_validation(
     df: pd.DataFrame,
     h: int,
     n_windows: int = 3,
-    step: int = 1,
+    step_size: int = 1,
     cutoffs: list[int] | None = None,
     level: list[float] | None = None,
     n_jobs: int | None = 1,
     backend: str | None = None,
+    *,
+    step: int | None = None,
 ) -> pd.DataFrame:
     """Rolling-origin cross-validation of any model in this package.
 
@@ -148,30 +151,52 @@ def cross_validation(
         periods (dates on one day of every year, e.g. 31 December).
     h : int
         Horizon of every window.
-    n_windows, step : int
+    n_windows, step_size : int
         Number of origins and years between them, ending ``h`` years before the last year;
-        ignored when ``cutoffs`` is given.
+        ignored when ``cutoffs`` is given. Every origin must have data up to it.
     cutoffs : list, optional
         Explicit origins (last year of training data), of the same kind as ``ds``.
     level : list of float, optional
         Interval levels to produce.
     n_jobs, backend : optional
         joblib parallelism over origins.
+    step : int, optional
+        Former name of ``step_size``; deprecated.
 
     Returns
     -------
     pandas.DataFrame
         ``unique_id, cutoff, ds, step, y, yhat`` (+ interval columns) and the naive scales
         ``scale_mae, scale_mse`` used by :func:`models.evaluate`; only points with an
-        observed actual. ``cutoff`` and ``ds`` are of the kind of the input ``ds``.
+        observed actual. ``cutoff`` and ``ds`` are of the kind of the input ``ds``. The
+        frame is the one :func:`models.evaluate` scores; a model's ``cross_validation``
+        method gives statsforecast's frame instead.
+
+    Raises
+    ------
+    ValueError
+        On a bad panel, or an origin before the first year of every series (too many windows).
     """
+    if step is not None:
+        warnings.warn("cross_validation's 'step' is now 'step_size'; 'step' will be removed",
+                      FutureWarning, stacklevel=2)
+        step_size = step
     validate_params(model)
     h = check_horizon(h)
     levels = check_levels(level)
     frame, calendar = to_years(df)
     panel = Panel.from_frame(frame)
     if cutoffs is None:
-        cutoffs = rolling_cutoffs(panel, h, check_positive_int("n_windows", n_windows), check_positive_int("step", step))
+        n_windows = check_positive_int("n_windows", n_windows)
+        step_size = check_positive_int("step_size", step_size)
+        cutoffs = rolling_cutoffs(panel, h, n_windows, step_size)
+        first = int((panel.last_ds - panel.lengths + 1).min())
+        if cutoffs[0] < first:
+            fit = (int(panel.last_ds.max()) - h - first) // step_size + 1
+            raise ValueError(
+                f"n_windows={n_windows} with h={h} and step_size={step_size} puts the first origin in "
+                f"{cutoffs[0]}, before the panel's first year {first}; at most {max(fit, 0)} window(s) fit"
+            )
     elif calendar.kind != "year":
         origins = pd.DataFrame({ID_COL: "cutoffs", TIME_COL: list(cutoffs)})
         cutoffs = to_years(origins, calendar=calendar, name="cutoffs")[0][TIME_COL]
@@ -181,4 +206,5 @@ def cross_validation(
     if calendar.kind != "year":
         out[TIME_COL] = calendar.to_ds(out[TIME_COL])
         out["cutoff"] = calendar.to_ds(out["cutoff"])
+    out.attrs["model"] = type(model).__name__
     return out

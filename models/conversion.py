@@ -108,7 +108,7 @@ def from_long(
     return pd.concat([out, rest], axis=1).reset_index(drop=True)
 
 
-def to_nixtla(forecast: pd.DataFrame, *, model_name: str = "AutoForecaster") -> pd.DataFrame:
+def to_nixtla(forecast: pd.DataFrame, *, model_name: str | None = None) -> pd.DataFrame:
     """Name forecast columns the way Nixtla's statsforecast does.
 
     ``yhat`` becomes ``<model_name>``, ``yhat_lo_<L>`` and ``yhat_hi_<L>`` become
@@ -119,8 +119,10 @@ def to_nixtla(forecast: pd.DataFrame, *, model_name: str = "AutoForecaster") -> 
     ----------
     forecast : pandas.DataFrame
         Output of ``predict`` or of :func:`models.cross_validation`.
-    model_name : str, default "AutoForecaster"
-        Name of the forecast columns.
+    model_name : str, optional
+        Name of the forecast columns. By default the class name of the model that made the
+        forecast (``predict`` and :func:`models.cross_validation` record it in
+        ``forecast.attrs["model"]``), else ``"AutoForecaster"``.
 
     Returns
     -------
@@ -146,6 +148,8 @@ def to_nixtla(forecast: pd.DataFrame, *, model_name: str = "AutoForecaster") -> 
     """
     if not isinstance(forecast, pd.DataFrame):
         raise TypeError(f"to_nixtla expects a forecast DataFrame; got {type(forecast).__name__}")
+    if model_name is None:
+        model_name = forecast.attrs.get("model", "AutoForecaster")
     if not isinstance(model_name, str):
         raise TypeError(f"model_name must be a string; got {model_name!r}")
     if not model_name:

@@ -88,8 +88,12 @@ class GlobalGradientBoosting(BaseForecaster):
         """Feature rows for origin ``column`` (same for all series) and horizon ``step``."""
         values = panel.values
         window = values[:, max(0, column - self.n_lags + 1) : column + 1]
-        with np.errstate(invalid="ignore"):
-            scale = np.nanmean(np.abs(window), axis=1)
+        # Series not started by this origin have an all-NaN window; their scale is NaN.
+        present = np.isfinite(window)
+        count = present.sum(axis=1)
+        total = np.where(present, np.abs(window), 0.0).sum(axis=1)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            scale = total / count
         scale = np.where(scale > 0, scale, np.nan)
         current = values[:, column]
         columns = [np.full(panel.n_series, float(step))]

@@ -14,6 +14,10 @@ from ._validation import check_levels, level_label
 from .panel import Panel
 
 
+# Columns of a back-test frame that evaluate reads, besides the interval bounds.
+EVALUATED_COLUMNS = ("unique_id", "cutoff", "ds", "step", "y", "yhat", "scale_mae", "scale_mse")
+
+
 def naive_scales(panel: Panel) -> tuple[np.ndarray, np.ndarray]:
     """Mean absolute and mean squared first difference of each series (NaN for one point)."""
     diffs = np.diff(panel.values, axis=1)
@@ -78,8 +82,23 @@ def evaluate(cv: pd.DataFrame, level: list[float] | None = None, by: str | None 
         ``smape``, ``bias`` (mean of ``(yhat - y) / scale_mae``), ``coverage_<L>`` and
         ``winkler_<L>`` (scaled by ``scale_mae``), and ``n`` (points scored).
     """
+    if not isinstance(cv, pd.DataFrame):
+        raise TypeError(f"evaluate expects the DataFrame of models.cross_validation; got {type(cv).__name__}")
+    missing = [c for c in EVALUATED_COLUMNS if c not in cv.columns]
+    if missing:
+        raise ValueError(
+            f"evaluate needs the frame of models.cross_validation(model, df, h) with columns "
+            f"{', '.join(EVALUATED_COLUMNS)}; missing {', '.join(missing)}. A model's "
+            f"cross_validation method gives statsforecast's frame, which "
+            f"utilsforecast.evaluation.evaluate scores"
+        )
     if level is None:
         level = [float(c.removeprefix("yhat_lo_")) for c in cv.columns if c.startswith("yhat_lo_")]
+    absent = [level_label(lv) for lv in check_levels(level)
+              if not {f"yhat_lo_{level_label(lv)}", f"yhat_hi_{level_label(lv)}"} <= set(cv.columns)]
+    if absent:
+        raise ValueError(f"evaluate: the frame has no interval at level {', '.join(absent)} (columns "
+                         f"yhat_lo_<L>, yhat_hi_<L>); pass level=[{', '.join(absent)}] to models.cross_validation")
     levels = check_levels(level)
     frame = cv.loc[cv["y"].notna()].copy()
     y, yhat = frame["y"].to_numpy(float), frame["yhat"].to_numpy(float)

@@ -10,7 +10,7 @@ import numpy as np
 from ._recursions import damped_trend_filter
 from .base import VectorizedForecaster
 from .baselines import first_values
-from .constraints import Interval
+from .constraints import Interval, InvalidParameterError
 from .panel import Panel
 
 # Annual series are short, so a coarse grid loses little against a numerical optimiser and
@@ -43,8 +43,10 @@ class DampedTrend(VectorizedForecaster):
     Parameters
     ----------
     smoothing_level, smoothing_trend, damping_trend : float, optional
-        Fix ``alpha`` in (0, 1], ``beta`` in [0, 1] (state-space form, ``beta <= alpha``) or
-        ``phi`` in (0, 1) instead of searching the grid; all but the first keyword-only.
+        Fix ``alpha`` in (0, 1], ``beta`` in [0, 1] (state-space form, ``beta <= alpha``: a
+        fixed ``beta`` above a fixed ``alpha`` is refused at ``fit``, and with ``alpha``
+        searched only levels ``>= beta`` are tried) or ``phi`` in (0, 1) instead of searching
+        the grid; all but the first keyword-only.
 
     Attributes
     ----------
@@ -74,7 +76,14 @@ class DampedTrend(VectorizedForecaster):
         if self.smoothing_trend is None:
             combos = [(a, a * s, p) for a, s, p in itertools.product(alphas, BETA_SHARE_GRID, phis)]
         else:
-            combos = list(itertools.product(alphas, (self.smoothing_trend,), phis))
+            beta = self.smoothing_trend
+            if self.smoothing_level is not None and beta > self.smoothing_level:
+                raise InvalidParameterError(
+                    f"DampedTrend: smoothing_trend must be at most smoothing_level (beta <= alpha); "
+                    f"got smoothing_trend={beta!r} > smoothing_level={self.smoothing_level!r}")
+            # A fixed beta searches only the levels at least as large; beta itself if none is.
+            alphas = tuple(a for a in alphas if a >= beta) or (beta,)
+            combos = list(itertools.product(alphas, (beta,), phis))
         return tuple(np.array(c, dtype=float) for c in zip(*combos))
 
     def _fit_arrays(self, panel: Panel) -> np.ndarray:

@@ -112,6 +112,7 @@ def _quota_run(args: argparse.Namespace, console, out: Path) -> int:
     from forecast.deliverables.i18n import Labels
     from forecast.deliverables.messages import translate_warning
     from forecast.pipeline import run_quota
+    from forecast.shortage.arguments import check_forecast_year
 
     scenarios = len(SCENARIO_NAMES) if args.compare == ["all"] else len(args.compare or [])
     # inputs, panel, forecasts, quota(s), back-test, tables and charts, their 3 steps,
@@ -121,6 +122,7 @@ def _quota_run(args: argparse.Namespace, console, out: Path) -> int:
     labels = Labels(args.lang)
     with _progress(args, console, stages, "verbose.forecast_and_quota") as progress:
         data = _dataset(args.data, progress)
+        check_forecast_year(args.year, data.last_year, option="--year")
         source = labels("source.embedded_sample") if data.source == "embedded sample" else data.source
         console.detail(labels("verbose.read", source=source, tables=len(data.tables),
                               first=data.first_year, last=data.last_year))
@@ -150,9 +152,11 @@ def _forecast_run(args: argparse.Namespace, console, out: Path) -> int:
     from forecast.deliverables.console import forecast_summary
     from forecast.deliverables.i18n import Labels
     from forecast.pipeline import run_forecast
+    from forecast.shortage.arguments import check_forecast_year
 
     with _progress(args, console, 4) as progress:
         data = _dataset(args.data, progress)
+        check_forecast_year(args.year, data.last_year, option="--year")
         result = run_forecast(data, args.year, out=out, force=args.force, seed=args.seed,
                               n_jobs=args.n_jobs, scheduler=args.scheduler, lang=args.lang,
                               progress=progress)

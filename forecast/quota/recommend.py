@@ -40,6 +40,7 @@ import pandas as pd
 
 from forecast.quota.allocation import GroupKind, allocate
 from forecast.inputs.errors import InputError
+from forecast.inputs.loader import Dataset
 from forecast.quota.explain import driver_types, line_reasons
 from forecast.quota.mechanisms import add_mechanisms
 from forecast.quota.ranges import bracket
@@ -172,6 +173,19 @@ def _allocate(table: pd.DataFrame, quantile: float, policy: Policy, demand: np.n
             "limited": limited.reshape(-1), "local_cut": local_cut.reshape(-1), "result": result}
 
 
+def _check_arguments(forecast, policy, data) -> None:
+    """InputErrors for arguments of the wrong kind, before any of them is read."""
+    if not isinstance(forecast, ShortageForecast):
+        raise InputError("recommend_quota: forecast must be a ShortageForecast from "
+                         f"forecast.forecast_shortage(data, year); got {type(forecast).__name__}")
+    if policy is not None and not isinstance(policy, Policy):
+        raise InputError("recommend_quota: policy must be a forecast.Policy, e.g. forecast.load_policy(path) "
+                         f"or Policy(cap_percent_of_labour_force=0.3); got {type(policy).__name__}")
+    if data is not None and not isinstance(data, Dataset):
+        raise InputError("recommend_quota: data must be the Dataset the forecast was made from "
+                         f"(forecast.load_data or forecast.load_sample); got {type(data).__name__}")
+
+
 def _check_floors(policy: Policy, ceiling: int) -> None:
     """Refuse floors that add up to more than the national ceiling, naming the policy key."""
     for key, floors in (("[regions] floors", policy.region_floors),
@@ -217,6 +231,7 @@ def recommend_quota(forecast: ShortageForecast, policy: Policy | None = None,
         ``proposals`` (totals of the three complete proposals) and what
         :func:`~forecast.quota.mechanisms.add_mechanisms` returns.
     """
+    _check_arguments(forecast, policy, data)
     policy = policy or Policy()
     table = forecast.table
     ceiling = int(np.floor(forecast.labour_force * policy.cap_percent_of_labour_force / 100))

@@ -21,6 +21,7 @@ from scipy import stats
 from forecast.inputs.errors import InputError
 from forecast.inputs.loader import Dataset
 from forecast.inputs.real.flags import estimation_cv, selection_unscored, unscored_ids
+from forecast.shortage.arguments import check_dataset, check_forecast_year, check_series_panel
 from forecast.shortage.anchoring import aligned_observed, anchor_weight, mix_with_observed
 from forecast.shortage.balance import ObservedBalances, balance
 from forecast.shortage.definitions import (DEFAULT_DEMAND_MODEL, DEMAND_MODELS, DRIVERS, MAX_HORIZON, MIN_HISTORY,
@@ -194,16 +195,16 @@ def forecast_shortage(data: Dataset, year: int, *, assumptions: Assumptions | No
     ShortageForecast
     """
     assumptions = assumptions or Assumptions()
+    origin = check_dataset(data).last_year
+    year = check_forecast_year(year, origin)
+    horizon = year - origin
     if reconciliation not in RECONCILIATION_METHODS:
         raise InputError(f"reconciliation {reconciliation!r}: expected one of "
                          f"{', '.join(RECONCILIATION_METHODS)}")
-    origin = data.last_year
-    horizon = int(year) - origin
-    if not 1 <= horizon <= MAX_HORIZON:
-        raise InputError(f"--year {year}: expected a year from {origin + 1} to "
-                         f"{origin + MAX_HORIZON} (the data end in {origin})")
     if demand_model not in DEMAND_MODELS:
         raise InputError(f"demand model {demand_model!r}: expected one of {', '.join(DEMAND_MODELS)}")
+    if panel is not None:
+        check_series_panel(panel, data)
     panel = panel if panel is not None else build_series_panel(data)
     tables = panel.tables
     pasts = calibration_origins(data.first_year, origin, horizon, n_windows)

@@ -110,3 +110,42 @@ def test_panel_grid_places_rows_by_calendar_year():
     matrix = grid.to_matrix([1.0, 3.0, 2.0])
     assert np.array_equal(matrix, [[1.0, np.nan, 3.0], [np.nan, 2.0, np.nan]], equal_nan=True)
     assert list(grid.gather(matrix)) == [1.0, 3.0, 2.0]
+
+
+def test_annual_dates_and_periods_count_as_their_calendar_year(panel):
+    expected = time_series_features(panel)
+    dates = panel.assign(ds=pd.to_datetime(panel["ds"].astype(str) + "-01-01"))
+    periods = panel.assign(ds=pd.PeriodIndex(panel["ds"].astype(str), freq="Y"))
+    for frame in (dates, periods):
+        result = time_series_features(frame)
+        assert result["ds"].tolist() == frame["ds"].tolist()
+        pd.testing.assert_frame_equal(result.drop(columns="ds"), expected.drop(columns="ds"))
+
+
+@pytest.mark.parametrize("ds, message", [
+    (["2000", "2001"], "must hold integer years, annual dates or annual periods; found dtype"),
+    ([2000.5, 2001.0], r"must hold whole years; row 0 has 2000.5"),
+    ([2000.0, np.nan], r"must hold whole years; row 1 has nan"),
+])
+def test_a_time_column_that_is_not_years_is_refused(ds, message):
+    frame = pd.DataFrame({"unique_id": "a", "ds": ds, "y": [1.0, 2.0]})
+    with pytest.raises(ValueError, match=message):
+        time_series_features(frame)
+
+
+def test_negative_or_text_values_are_refused_with_their_row():
+    frame = pd.DataFrame({"unique_id": ["a", "a", "b"], "ds": [2000, 2001, 2000], "y": [1.0, 2.0, -3.0]})
+    with pytest.raises(ValueError, match=r"'y' must hold non-negative numbers .* row 2 \(unique_id b, ds 2000\) has -3.0"):
+        time_series_features(frame)
+    with pytest.raises(ValueError, match=r"row 1 .* has 'x'"):
+        time_series_features(frame.assign(y=pd.Series([1.0, "x", 3.0], dtype=object)))
+
+
+def test_missing_values_give_missing_features_without_a_warning():
+    frame = pd.DataFrame({"unique_id": "a", "ds": [2000, 2001, 2002], "y": [1.0, np.nan, 3.0]})
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        result = time_series_features(frame)
+    assert np.isnan(result["y_lag_1"].iloc[2])

@@ -394,3 +394,12 @@ def test_valid_edge_values_pass_and_numpy_numbers_count():
     AutoForecaster(models=("naive",), h=np.int64(2), n_windows=1, trim=np.float64(1.0), n_jobs=-1, backend="threading",
                    random_state=None).fit(linear_panel())
     DampedTrend(smoothing_level=1.0, smoothing_trend=0.0, damping_trend=0.9).fit(linear_panel())
+
+
+def test_to_nixtla_names_the_model_that_made_the_forecast():
+    df = pd.DataFrame({"unique_id": "a", "ds": range(2000, 2012), "y": np.arange(12.0) + 5})
+    forecast = Theta().fit(df).predict(2, level=[80])
+    assert forecast.attrs["model"] == "Theta"
+    assert to_nixtla(forecast).columns.tolist() == ["unique_id", "ds", "Theta", "Theta-lo-80", "Theta-hi-80"]
+    assert to_nixtla(cross_validation(Naive(), df, h=2)).columns[-1] == "Naive"
+    assert to_nixtla(forecast, model_name="mine").columns[2] == "mine"

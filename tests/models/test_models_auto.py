@@ -121,3 +121,39 @@ def test_exogenous_columns_and_integer_ids_are_accepted():
     df["population"] = np.linspace(1, 2, len(df))
     fc = AutoForecaster().fit(df).predict(2)
     assert fc["unique_id"].tolist()[:2] == [0, 0]
+
+
+def _mixed_panel():
+    return pd.concat([
+        pd.DataFrame({"unique_id": "early", "ds": range(1990, 2008), "y": np.arange(18.0) + 5}),
+        pd.DataFrame({"unique_id": "full", "ds": range(2000, 2020), "y": np.sqrt(np.arange(20.0)) + 3}),
+        pd.DataFrame({"unique_id": "short", "ds": range(2017, 2020), "y": [1.0, 2.0, 3.0]}),
+    ], ignore_index=True)
+
+
+def test_fallback_reasons_tell_a_series_that_ended_early_from_a_short_one():
+    reasons = AutoForecaster().fit(_mixed_panel()).fallbacks_.set_index("unique_id")["reason"]
+    assert reasons["early"].startswith("no back-test window (the series ends in 2007, before the "
+                                       "back-test years 2013-2019 shared by all series)")
+    assert reasons["short"].startswith("no back-test window (series too short)")
+    assert "full" not in reasons
+
+
+@pytest.mark.parametrize("unscored, message", [
+    (["a"], r"unscored must hold \(unique_id, ds\) pairs; got 'a'"),
+    ([("a",)], r"pairs; got \('a',\)"),
+    ([("a", "x")], r"unscored pair \('a', 'x'\): ds must be a year"),
+    ([("a", 2012.5)], r"ds must be a year"),
+])
+def test_malformed_unscored_pairs_are_refused_naming_the_pair(unscored, message):
+    df = pd.DataFrame({"unique_id": "a", "ds": range(2000, 2015), "y": np.arange(15.0) + 1})
+    with pytest.raises(ValueError, match=message):
+        AutoForecaster(unscored=unscored).fit(df)
+
+
+def test_unscored_dates_count_as_their_year():
+    df = pd.DataFrame({"unique_id": "a", "ds": range(2000, 2015), "y": np.arange(15.0) ** 1.5 + 1})
+    by_date = AutoForecaster(unscored=[("a", pd.Timestamp("2012-12-31"))]).fit(df)
+    by_year = AutoForecaster(unscored=[("a", 2012)]).fit(df)
+    np.testing.assert_array_equal(by_date.backtest_errors_, by_year.backtest_errors_)
+    assert np.isnan(by_year.backtest_errors_).sum() > np.isnan(AutoForecaster().fit(df).backtest_errors_).sum()

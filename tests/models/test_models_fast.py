@@ -154,3 +154,28 @@ def test_get_params_round_trip_and_unchanged_parameters():
 def test_theta_refuses_theta_below_one():
     with pytest.raises(ValueError, match="theta must be >= 1"):
         Theta(theta=0.5).fit(random_panel())
+
+
+def test_damped_trend_keeps_beta_at_most_alpha():
+    from models import DampedTrend
+    from models.constraints import InvalidParameterError
+
+    df = pd.DataFrame({"unique_id": "a", "ds": range(2000, 2015), "y": np.arange(15.0) + 1})
+    with pytest.raises(InvalidParameterError, match=r"smoothing_trend must be at most smoothing_level"):
+        DampedTrend(0.2, smoothing_trend=0.5).fit(df)
+    fitted = DampedTrend(smoothing_trend=0.5).fit(df)
+    alphas = np.concatenate([np.atleast_1d(model.alpha_) for _, model in fitted.members_])
+    assert (alphas >= 0.5).all()
+
+
+def test_gradient_model_on_series_of_different_starts_is_silent():
+    import warnings
+
+    from models import GlobalGradientBoosting
+
+    df = pd.concat([pd.DataFrame({"unique_id": "a", "ds": range(2000, 2020), "y": np.arange(20.0) + 5}),
+                    pd.DataFrame({"unique_id": "b", "ds": range(2012, 2020), "y": np.arange(8.0) + 3})])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        forecast = GlobalGradientBoosting().fit(df).predict(2)
+    assert np.isfinite(forecast["yhat"]).all()

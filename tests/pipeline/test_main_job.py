@@ -219,3 +219,12 @@ def test_sample_run_is_pinned_byte_for_byte(main_job):
                "quota.xlsx": _workbook_digest(main_job / "quota.xlsx")}
     digests["run.json"] = hashlib.sha256(_normalised_run_json(main_job / "run.json")).hexdigest()
     assert digests == PINNED
+
+
+def test_python_api_with_the_data_gives_the_cli_quota(main_job, sample):
+    from forecast import forecast_shortage, recommend_quota
+
+    quota = pd.read_csv(main_job / "quota.csv", dtype={"category": str})
+    proposal = recommend_quota(forecast_shortage(sample, 2027), data=sample)
+    assert proposal["quota"].sum() == quota["quota"].sum()
+    assert proposal["quota"].tolist() == quota["quota"].tolist()
