@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from numbers import Integral, Real
 
 import pandas as pd
 
@@ -26,9 +27,18 @@ def tables_as_of(tables: Mapping[str, pd.DataFrame], origin: int | None,
     -------
     dict of str to DataFrame
         The same tables, truncated; tables without a year column are passed through.
+
+    Raises
+    ------
+    ValueError
+        If ``origin`` is not a whole year.
     """
     if origin is None:
         return dict(tables)
+    whole = isinstance(origin, Integral) or (isinstance(origin, Real) and float(origin).is_integer())
+    if isinstance(origin, bool) or not whole:
+        raise ValueError(f"origin must be a whole year (an integer) or None; got {origin!r}")
+    origin = int(origin)
     return {
         name: frame.loc[frame[year_column] <= origin] if year_column in frame.columns else frame
         for name, frame in tables.items()

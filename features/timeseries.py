@@ -108,9 +108,12 @@ def time_series_columns(
 ) -> dict[str, np.ndarray]:
     """The features of :func:`time_series_features` as one array per name, row-aligned."""
     require_columns(frame, "time series", [id_column, time_column, value])
-    for lag in (*lags, *diffs, *growth_lags):
-        if lag < 1:
-            raise ValueError(f"lags, diffs and growth lags must be at least 1, got {lag}")
+    lags, diffs, growth_lags, windows = (_steps(name, steps) for name, steps in (
+        ("lags", lags), ("diffs", diffs), ("growth_lags", growth_lags), ("windows", windows)))
+    scale_window = _steps("scale_window", [scale_window])[0]
+    missing_id = frame[id_column].isna().to_numpy()
+    if missing_id.any():
+        raise ValueError(f"column '{id_column}' has a missing value in row {frame.index[int(np.flatnonzero(missing_id)[0])]}")
     grid = panel_grid(frame, [id_column], time_column)
     values = pd.to_numeric(frame[value], errors="coerce").to_numpy(dtype=np.float64, na_value=np.nan)
     # Missing values are allowed (their features are NaN); text and negatives are not.
@@ -140,3 +143,15 @@ def time_series_columns(
     )
     columns[f"{value}_log_level"] = grid.gather(log_levels)
     return columns
+
+
+def _steps(name: str, steps: Sequence[int]) -> list[int]:
+    """``steps`` as a list of ints of at least 1, or a ValueError that shows what was given."""
+    if isinstance(steps, (str, bytes)) or not isinstance(steps, Sequence | np.ndarray):
+        raise ValueError(f"{name} must be a sequence of whole numbers of years, e.g. (1, 2, 3); got {steps!r}")
+    out = []
+    for step in steps:
+        if isinstance(step, (bool, np.bool_)) or not isinstance(step, (int, np.integer)) or step < 1:
+            raise ValueError(f"{name} must hold whole numbers of years of at least 1; got {step!r}")
+        out.append(int(step))
+    return out

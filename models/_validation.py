@@ -64,7 +64,7 @@ def validate_panel(df: pd.DataFrame, *, require_target: bool = True) -> pd.DataF
         bad = frame.loc[frame[ID_COL].isna(), TIME_COL].iloc[0]
         raise ValueError(f"column 'unique_id' has a missing value (at ds {bad!r})")
 
-    frame[TIME_COL] = _integer_years(frame)
+    frame[TIME_COL] = integer_years(frame)
     for col in [c for c in frame.columns if c not in (ID_COL, TIME_COL)]:
         frame[col] = _numeric_column(frame, col)
     if require_target:
@@ -73,7 +73,7 @@ def validate_panel(df: pd.DataFrame, *, require_target: bool = True) -> pd.DataF
             uid, ds = _first_offending(frame, ~finite)
             value = frame.loc[~finite, TARGET_COL].iloc[0]
             raise ValueError(
-                f"column 'y' has non-finite value {value} for series {uid!r} at ds {_plain(ds)}; "
+                f"column 'y' has non-finite value {value} for series {uid!r} at ds {plain_value(ds)}; "
                 "expected finite numbers"
             )
 
@@ -85,7 +85,7 @@ def validate_panel(df: pd.DataFrame, *, require_target: bool = True) -> pd.DataF
     duplicate = same_series & (step == 0)
     if duplicate.any():
         at = int(np.flatnonzero(duplicate)[0]) + 1
-        raise ValueError(f"duplicate (unique_id, ds) = ({ids[at]!r}, {_plain(years[at])}) in columns unique_id, ds")
+        raise ValueError(f"duplicate (unique_id, ds) = ({ids[at]!r}, {plain_value(years[at])}) in columns unique_id, ds")
     gap = same_series & (step > 1)
     if gap.any():
         at = int(np.flatnonzero(gap)[0])
@@ -207,7 +207,8 @@ def _show(stamp: pd.Timestamp) -> str:
     return str(stamp.date()) if stamp == stamp.normalize() else str(stamp)
 
 
-def _integer_years(frame: pd.DataFrame, prefix: str = "") -> np.ndarray:
+def integer_years(frame: pd.DataFrame, prefix: str = "") -> np.ndarray:
+    """``ds`` of ``frame`` as int64 years; a ValueError naming the series and value otherwise."""
     column = frame[TIME_COL]
     if not (pd.api.types.is_numeric_dtype(column) and not pd.api.types.is_bool_dtype(column)):
         uid, value = frame[ID_COL].iloc[0], column.iloc[0]
@@ -219,12 +220,12 @@ def _integer_years(frame: pd.DataFrame, prefix: str = "") -> np.ndarray:
     if not whole.all():
         at = int(np.flatnonzero(~whole)[0])
         raise ValueError(
-            f"{prefix}column 'ds' must hold integer years; series {frame[ID_COL].iloc[at]!r} has {_plain(column.iloc[at])}"
+            f"{prefix}column 'ds' must hold integer years; series {frame[ID_COL].iloc[at]!r} has {plain_value(column.iloc[at])}"
         )
     return values.astype(np.int64)
 
 
-def _plain(value: object) -> str:
+def plain_value(value: object) -> str:
     """Show numpy scalars as plain numbers in messages."""
     return repr(value.item()) if isinstance(value, np.generic) else repr(value)
 
@@ -371,7 +372,7 @@ def check_future_exogenous(
     if frame[ID_COL].isna().any():
         raise ValueError("X_df: column 'unique_id' has a missing value")
     if pd.api.types.is_numeric_dtype(frame[TIME_COL]):
-        frame[TIME_COL] = _integer_years(frame, prefix="X_df: ")
+        frame[TIME_COL] = integer_years(frame, prefix="X_df: ")
     for col in columns:
         frame[col] = _numeric_column(frame, col, prefix="X_df: ")
     key = pd.MultiIndex.from_arrays([frame[ID_COL], frame[TIME_COL]])

@@ -123,7 +123,7 @@ class ForecasterMixin:
         return forecast
 
     def cross_validation(
-        self, df: pd.DataFrame, h: int, n_windows: int, step_size: int = 1, level: list[float] | None = None
+        self, df: pd.DataFrame, h: int, n_windows: int = 1, step_size: int = 1, level: list[float] | None = None
     ) -> pd.DataFrame:
         """Rolling-origin evaluation in the frame of statsforecast's ``cross_validation``.
 
@@ -139,8 +139,8 @@ class ForecasterMixin:
             Long panel ``unique_id, ds, y``.
         h : int
             Horizon of every window.
-        n_windows : int
-            Number of cutoffs.
+        n_windows : int, default 1
+            Number of cutoffs (statsforecast's default).
         step_size : int, default 1
             Years between cutoffs.
         level : list of float, optional

@@ -312,7 +312,10 @@ def _no_error_reason(panel: Panel, row: int, cutoffs: np.ndarray) -> str:
                 f"{cutoffs[0] + 1}-{int(panel.last_ds.max())} shared by all series)")
     if length - (last - cutoffs[-1]) < MIN_SCORED_TRAIN_LENGTH:
         return "no back-test window (series too short)"
-    return "no scored back-test error (its targets are unscored, or the series is constant)"
+    values = panel.values[row][np.isfinite(panel.values[row])]
+    if values.min() == values.max():
+        return "no scored back-test error (the series is constant, so its errors have no scale)"
+    return "no scored back-test error (its back-test targets are unscored)"
 
 
 def _applicable(model, panel: Panel) -> np.ndarray:

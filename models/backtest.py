@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import warnings
 from dataclasses import dataclass
+from numbers import Integral, Real
 
 import numpy as np
 import pandas as pd
@@ -123,6 +124,29 @@ def windows_to_frame(panel: Panel, windows: list[WindowResult]) -> pd.DataFrame:
     return out.loc[out["y"].notna()].reset_index(drop=True)
 
 
+def _checked_cutoffs(cutoffs, panel: Panel) -> list[int]:
+    """Explicit origins as int years: whole, distinct, with data up to them and a year after."""
+    years = []
+    for cutoff in cutoffs:
+        whole = isinstance(cutoff, Integral) or (isinstance(cutoff, Real) and float(cutoff).is_integer())
+        if isinstance(cutoff, (bool, np.bool_)) or not whole:
+            raise ValueError(f"cutoffs must be years (of the same kind as ds); got {cutoff!r}")
+        years.append(int(cutoff))
+    if not years:
+        raise ValueError("cutoffs must list at least one year")
+    repeated = sorted({year for year in years if years.count(year) > 1})
+    if repeated:
+        raise ValueError(f"cutoff {repeated[0]} is listed more than once")
+    first, last = int((panel.last_ds - panel.lengths + 1).min()), int(panel.last_ds.max())
+    early = [year for year in years if year < first]
+    if early:
+        raise ValueError(f"cutoff {min(early)}: no back-test origin has data up to it; the panel starts in {first}")
+    late = [year for year in years if year >= last]
+    if late:
+        raise ValueError(f"cutoff {max(late)} leaves no year to score: the panel ends in {last}")
+    return years
+
+
 def cross_validation(
     model,
     df: pd.DataFrame,
@@ -197,9 +221,11 @@ def cross_validation(
                 f"n_windows={n_windows} with h={h} and step_size={step_size} puts the first origin in "
                 f"{cutoffs[0]}, before the panel's first year {first}; at most {max(fit, 0)} window(s) fit"
             )
-    elif calendar.kind != "year":
-        origins = pd.DataFrame({ID_COL: "cutoffs", TIME_COL: list(cutoffs)})
-        cutoffs = to_years(origins, calendar=calendar, name="cutoffs")[0][TIME_COL]
+    else:
+        if calendar.kind != "year":
+            origins = pd.DataFrame({ID_COL: "cutoffs", TIME_COL: list(cutoffs)})
+            cutoffs = to_years(origins, calendar=calendar, name="cutoffs")[0][TIME_COL]
+        cutoffs = _checked_cutoffs(cutoffs, panel)
     cutoffs = sorted(int(c) for c in cutoffs)
     windows = backtest_panel(model, panel, cutoffs, h, levels, n_jobs=n_jobs, backend=backend)
     out = windows_to_frame(panel, windows)

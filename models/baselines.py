@@ -13,14 +13,17 @@ def first_values(panel: Panel) -> np.ndarray:
 
 
 def _root_mean_square(errors: np.ndarray, dof: np.ndarray) -> np.ndarray:
+    """Residual standard deviation per series; NaN without a degree of freedom, so that a
+    series too short to show its variability gets no interval rather than a zero-width one."""
     total = np.nansum(errors**2, axis=1)
-    return np.sqrt(np.divide(total, dof, out=np.zeros_like(total), where=dof > 0))
+    return np.sqrt(np.divide(total, dof, out=np.full_like(total, np.nan), where=dof > 0))
 
 
 class Naive(VectorizedForecaster):
     """Random walk: every future year equals the last observed one.
 
-    Intervals use the root mean square of first differences, widening with ``sqrt(h)``.
+    Intervals use the root mean square of first differences, widening with ``sqrt(h)``;
+    they are NaN for a one-point series, which shows no variability to size them by.
     """
 
     name = "naive"
@@ -39,7 +42,11 @@ class Naive(VectorizedForecaster):
 
 
 class Drift(VectorizedForecaster):
-    """Random walk with drift: extends the line from the first to the last observation."""
+    """Random walk with drift: extends the line from the first to the last observation.
+
+    Intervals are NaN for a two-point series: the drift uses its only difference, and no
+    residual is left to size them by.
+    """
 
     name = "drift"
     min_length = 2

@@ -27,7 +27,7 @@ def to_long(
     ----------
     df : pandas.DataFrame
         Table with the key columns, a time column and a value column.
-    keys : sequence of str
+    keys : str or sequence of str
         Columns whose values, joined with ``|``, form ``unique_id`` (in this order).
     time, value : str
         Names of the year and value columns.
@@ -41,15 +41,23 @@ def to_long(
 
     Raises
     ------
+    TypeError
+        If ``df`` is not a DataFrame.
     ValueError
-        If a column is missing or a key value contains the separator ``|``.
+        If a column is missing, a key value is missing or contains the separator ``|``.
     """
-    keys = list(keys)
+    _check_frame(df, "to_long")
+    keys = _key_list(keys)
     if not keys:
         raise ValueError("keys must name at least one column")
     missing = [c for c in [*keys, time, value, *exog] if c not in df.columns]
     if missing:
         raise ValueError(f"missing column {missing[0]!r}; table has {', '.join(map(str, df.columns))}")
+    for key in keys:
+        absent = df[key].isna().to_numpy()
+        if absent.any():
+            raise ValueError(f"column {key!r} has a missing value in row {df.index[int(np.flatnonzero(absent)[0])]}; "
+                             "every row needs all its keys to name its series")
     parts = [df[k].astype(str) for k in keys]
     for key, part in zip(keys, parts):
         clash = part.str.contains(SEPARATOR, regex=False)
@@ -78,7 +86,7 @@ def from_long(
     ----------
     df : pandas.DataFrame
         Long frame, e.g. a forecast with ``unique_id, ds, yhat, ...``.
-    keys : sequence of str
+    keys : str or sequence of str
         Names for the parts of ``unique_id``, in the order used by :func:`to_long`.
     time : str
         New name of ``ds``.
@@ -92,10 +100,15 @@ def from_long(
 
     Raises
     ------
+    TypeError
+        If ``df`` is not a DataFrame.
     ValueError
-        If an identifier does not split into ``len(keys)`` parts.
+        If ``unique_id`` is missing or an identifier does not split into ``len(keys)`` parts.
     """
-    keys = list(keys)
+    _check_frame(df, "from_long")
+    keys = _key_list(keys)
+    if ID_COL not in df.columns:
+        raise ValueError(f"from_long: missing column {ID_COL!r}; found {', '.join(map(str, df.columns))}")
     split = df[ID_COL].astype(str).str.split(SEPARATOR, regex=False)
     counts = split.str.len().to_numpy()
     if len(df) and not np.all(counts == len(keys)):
@@ -106,6 +119,16 @@ def from_long(
     if value is not None and TARGET_COL in rest.columns:
         rest = rest.rename(columns={TARGET_COL: value})
     return pd.concat([out, rest], axis=1).reset_index(drop=True)
+
+
+def _check_frame(df: object, function: str) -> None:
+    if not isinstance(df, pd.DataFrame):
+        raise TypeError(f"{function} expects a pandas DataFrame; got {type(df).__name__}")
+
+
+def _key_list(keys: str | Sequence[str]) -> list[str]:
+    """Key columns as a list; one name may be given as a string."""
+    return [keys] if isinstance(keys, str) else list(keys)
 
 
 def to_nixtla(forecast: pd.DataFrame, *, model_name: str | None = None) -> pd.DataFrame:

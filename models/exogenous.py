@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ._validation import ID_COL, TIME_COL, validate_panel
+from ._validation import ID_COL, TIME_COL, integer_years, plain_value, validate_panel
 
 
 def attach_features(df: pd.DataFrame, features: pd.DataFrame | None) -> tuple[pd.DataFrame, list[str]]:
@@ -37,11 +37,12 @@ def attach_features(df: pd.DataFrame, features: pd.DataFrame | None) -> tuple[pd
     clash = [c for c in features.columns if c in df.columns and c not in (ID_COL, TIME_COL)]
     if clash:
         raise ValueError(f"features: column {clash[0]!r} is already in the panel")
-    duplicated = features.duplicated([ID_COL, TIME_COL])
-    if duplicated.any():
-        row = features.loc[duplicated].iloc[0]
-        raise ValueError(f"features: duplicate (unique_id, ds) = ({row[ID_COL]!r}, {row[TIME_COL]!r})")
     extra = features.copy()
+    extra[TIME_COL] = integer_years(extra, prefix="features: ")
+    duplicated = extra.duplicated([ID_COL, TIME_COL])
+    if duplicated.any():
+        row = extra.loc[duplicated].iloc[0]
+        raise ValueError(f"features: duplicate (unique_id, ds) = ({row[ID_COL]!r}, {plain_value(row[TIME_COL])})")
     categorical = []
     for col in extra.columns:
         if col in (ID_COL, TIME_COL):
@@ -52,6 +53,5 @@ def attach_features(df: pd.DataFrame, features: pd.DataFrame | None) -> tuple[pd
             extra[col] = np.where(codes < 0, np.nan, codes.astype(float))
             categorical.append(col)
     base = validate_panel(df)
-    extra[TIME_COL] = pd.to_numeric(extra[TIME_COL]).astype(np.int64)
     merged = base.merge(extra, on=[ID_COL, TIME_COL], how="left", sort=False)
     return validate_panel(merged), categorical

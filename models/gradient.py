@@ -5,14 +5,18 @@ from __future__ import annotations
 from numbers import Integral, Real
 
 import numpy as np
+import pandas as pd
 from sklearn.ensemble import HistGradientBoostingRegressor
 
 from ._validation import check_levels
-from .base import BaseForecaster
+from .base import FALLBACK_COLUMNS, BaseForecaster, fallback_models
 from .constraints import Interval
 from .panel import Panel
 
 POSITIVE_INT = [Interval(Integral, 1, None)]
+# Fewest training rows (series x origin x horizon changes) boosting is fitted on; with fewer
+# every series takes the fallback chain (drift, then naive) and ``fallbacks_`` says why.
+MIN_TRAINING_ROWS = 20
 
 
 class GlobalGradientBoosting(BaseForecaster):
@@ -44,8 +48,17 @@ class GlobalGradientBoosting(BaseForecaster):
     Attributes
     ----------
     feature_names_ : list of str
+    feature_mask_ : numpy.ndarray
+        Which of ``feature_names_`` were trained on: a lag longer than every training history
+        has no value and is left out.
     estimators_ : dict
-        ``"mean"`` and ``(level, "lo" | "hi")`` to fitted regressors.
+        ``"mean"`` and ``(level, "lo" | "hi")`` to fitted regressors; empty when the model fell
+        back.
+    fallback_ : estimator or None
+        With fewer than :data:`MIN_TRAINING_ROWS` training changes, the fallback model (drift,
+        then naive) that forecasts every series.
+    fallbacks_ : pandas.DataFrame
+        ``unique_id, model, fallback, reason`` of the series that fell back.
     """
 
     name = "gbm"
@@ -124,19 +137,40 @@ class GlobalGradientBoosting(BaseForecaster):
                 y_parts.append(target[usable])
         X = np.concatenate(X_parts) if X_parts else np.empty((0, len(self.feature_names_)))
         y = np.concatenate(y_parts) if y_parts else np.empty(0)
-        if len(y) < 2:
-            raise ValueError("GlobalGradientBoosting needs series with at least two years to learn from")
+        self.last_panel_ = panel
+        self.n_training_rows_ = len(y)
+        if len(y) < MIN_TRAINING_ROWS:
+            return self._fit_fallback(panel, len(y))
+        self.fallback_ = None
+        self.fallbacks_ = pd.DataFrame(columns=FALLBACK_COLUMNS)
+        # A lag longer than every training history is missing in every row: it is left out,
+        # since a column without a value cannot be binned.
+        self.feature_mask_ = ~np.isnan(X).all(axis=0)
+        X = X[:, self.feature_mask_]
         rng = np.random.default_rng(self.random_state)
         if len(y) > self.max_samples:
             keep = np.sort(rng.choice(len(y), size=int(self.max_samples), replace=False))
             X, y = X[keep], y[keep]
-        categorical = np.array([name in panel.categorical for name in self.feature_names_])
+        categorical = np.array([name in panel.categorical for name in self.feature_names_])[self.feature_mask_]
         self.estimators_ = {"mean": self._regressor("squared_error", None, categorical).fit(X, y)}
         for level in self.quantile_levels_:
             for side, q in (("lo", 0.5 - level / 200), ("hi", 0.5 + level / 200)):
                 self.estimators_[(level, side)] = self._regressor("quantile", q, categorical).fit(X, y)
-        self.last_panel_ = panel
-        self.n_training_rows_ = len(y)
+        return self
+
+    def _fit_fallback(self, panel: Panel, n_rows: int) -> "GlobalGradientBoosting":
+        """Too little history to learn from: every series goes down the fallback chain."""
+        self.estimators_ = {}
+        self.fallback_ = fallback_models()[0]._fit_panel(panel)
+        chosen = {row: self.fallback_._label() for row in range(panel.n_series)}
+        for rows, member in self.fallback_.members_:
+            for row in rows:
+                chosen[row] = member._label()
+        reason = (f"{n_rows} training change(s) across all series, fewer than {MIN_TRAINING_ROWS}: "
+                  "the series are too short to learn changes from")
+        self.fallbacks_ = pd.DataFrame.from_records(
+            [(panel.ids[row], self.name, chosen[row], reason) for row in range(panel.n_series)],
+            columns=FALLBACK_COLUMNS)
         return self
 
     def _regressor(self, loss: str, quantile: float | None, categorical: np.ndarray) -> HistGradientBoostingRegressor:
@@ -158,7 +192,7 @@ class GlobalGradientBoosting(BaseForecaster):
         panel = self.last_panel_
         last = panel.width - 1
         blocks = [self._origin_features(panel, last, step) for step in range(1, h + 1)]
-        X = np.concatenate([b[0] for b in blocks])  # step-major: all series for step 1, then 2 ...
+        X = np.concatenate([b[0] for b in blocks])[:, self.feature_mask_]  # step-major: all series for step 1, then 2 ...
         scale = np.nan_to_num(blocks[0][1], nan=0.0)
         return X, scale, panel.values[:, last]
 
@@ -167,6 +201,8 @@ class GlobalGradientBoosting(BaseForecaster):
         return current[:, None] + change * scale[:, None]
 
     def _forecast(self, h: int) -> tuple[np.ndarray, None]:
+        if self.fallback_ is not None:
+            return self.fallback_._forecast(h)[0], None
         X, scale, current = self._origin_design(h)
         return self._to_levels(self.estimators_["mean"].predict(X), h, scale, current), None
 
@@ -177,6 +213,8 @@ class GlobalGradientBoosting(BaseForecaster):
                 f"level {missing[0]:g} was not trained; GlobalGradientBoosting(quantile_levels=...) "
                 f"has {', '.join(f'{lv:g}' for lv in self.quantile_levels_)}"
             )
+        if self.fallback_ is not None:
+            return self.fallback_._predict_arrays(h, levels)
         X, scale, current = self._origin_design(h)
         mean = self._to_levels(self.estimators_["mean"].predict(X), h, scale, current)
         bounds = {}

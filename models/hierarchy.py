@@ -92,8 +92,8 @@ def summing_matrix(
     keys : list of str, optional
         Key columns; default every column of ``bottom``.
     totals : mapping of str to str, optional
-        Label of an aggregated-out key, by column. Default ``"KZ"`` for a column named
-        ``region`` and ``"TOTAL"`` for any other.
+        Label of an aggregated-out key, by column, e.g. ``{"region": "KZ"}``; ``"TOTAL"``
+        for every column not named.
     sparse_output : bool, default False
         Return ``S`` as a ``scipy.sparse.csr_array`` (memory linear in the number of bottom
         series times the number of levels) instead of a dense array.
@@ -121,7 +121,9 @@ def summing_matrix(
     >>> bottom = pd.DataFrame({"region": ["ALM", "ALM", "AST"], "sector": ["C", "F", "C"]})
     >>> S, tags = summing_matrix(bottom, [[], ["region"]])
     >>> tags["unique_id"].tolist()
-    ['KZ|TOTAL', 'ALM|TOTAL', 'AST|TOTAL', 'ALM|C', 'ALM|F', 'AST|C']
+    ['TOTAL|TOTAL', 'ALM|TOTAL', 'AST|TOTAL', 'ALM|C', 'ALM|F', 'AST|C']
+    >>> summing_matrix(bottom, [[]], totals={"region": "KZ"})[1]["unique_id"].tolist()[0]
+    'KZ|TOTAL'
     >>> S.astype(int).tolist()[:3]
     [[1, 1, 1], [1, 1, 0], [0, 0, 1]]
     """

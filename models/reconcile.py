@@ -37,7 +37,7 @@ def reconcile_frame(
     base : pandas.DataFrame
         Key columns and value columns (e.g. ``yhat``, ``yhat_lo_80``, ``yhat_hi_80``), one
         row per series: bottom series have every key, aggregates carry the total label in each
-        summed-out key (``"KZ"`` for ``region``, ``"TOTAL"`` for others, see ``totals``).
+        summed-out key (``"TOTAL"`` unless ``totals`` names another).
     keys : list of str
         Key columns, e.g. ``["region", "sector", "skill"]``.
     value_columns : list of str
@@ -100,7 +100,10 @@ def reconcile_frame(
         raise ValueError(f"series {ids[duplicated].iloc[0]!r} appears more than once in base")
     position = pd.Index(tags["unique_id"]).get_indexer(ids)
     if (position < 0).any():
-        raise ValueError(f"series {ids[position < 0].iloc[0]!r} belongs to no listed level {[list(level) for level in levels]!r}")
+        raise ValueError(f"series {ids[position < 0].iloc[0]!r} belongs to no listed level "
+                         f"{[list(level) for level in levels]!r}; summed-out keys must hold their total "
+                         f"label ({', '.join(f'{k}: {v!r}' for k, v in total_labels(keys, totals).items())}; "
+                         f"set others with totals=)")
     if len(ids) != len(tags):
         absent = sorted(set(tags["unique_id"]) - set(ids))
         raise ValueError(f"base lacks {len(absent)} series of the listed levels, e.g. {absent[0]!r}")

@@ -43,10 +43,15 @@ reconciliation. Statistics and Computing 30, 1167-1182.
 
 from __future__ import annotations
 
+from numbers import Integral, Real
+
 import numpy as np
 import pandas as pd
 from scipy import linalg, sparse
+from sklearn.base import BaseEstimator
 
+from ._validation import validate_params
+from .constraints import Interval, Options
 from .covariance import shrunk_correlation
 from .nonnegative import nonnegative_bottom
 
@@ -58,7 +63,7 @@ class _MethodFailed(Exception):
     """A method cannot be used on this problem; the message is the recorded fallback reason."""
 
 
-class Reconciler:
+class Reconciler(BaseEstimator):
     """Reconcile base forecasts of a hierarchy into coherent ones: ``S @ G @ base``.
 
     Parameters
@@ -118,7 +123,15 @@ class Reconciler:
     [2.666667, 1.333333, 1.333333]
     """
 
-    def __init__(self, method: str = "mint_shrink", nonnegative: bool = False, min_obs: int = 5, min_rcond: float = 1e-10):
+    _parameter_constraints = {
+        "method": [Options(*METHODS)],
+        "nonnegative": [bool, np.bool_],
+        "min_obs": [Interval(Integral, 2, None)],
+        "min_rcond": [Interval(Real, 0, 1, closed="left")],
+    }
+
+    def __init__(self, method: str = "mint_shrink", *, nonnegative: bool = False, min_obs: int = 5,
+                 min_rcond: float = 1e-10):
         self.method = method
         self.nonnegative = nonnegative
         self.min_obs = min_obs
@@ -150,12 +163,7 @@ class Reconciler:
             On an unknown method, bad parameters, an ``S`` that is not a finite 2-D matrix with
             a unit row for each bottom series, or residuals whose columns do not match ``S``.
         """
-        if self.method not in METHODS:
-            raise ValueError(f"unknown method {self.method!r}; expected one of {', '.join(METHODS)}")
-        if int(self.min_obs) != self.min_obs or self.min_obs < 2:
-            raise ValueError(f"min_obs must be an integer of at least 2; got {self.min_obs!r}")
-        if not 0.0 <= float(self.min_rcond) < 1.0:
-            raise ValueError(f"min_rcond must be in [0, 1); got {self.min_rcond!r}")
+        validate_params(self)
         S = _check_summing(S)
         n_total, n_bottom = S.shape
         residuals = _check_residuals(residuals, n_total)

@@ -11,10 +11,11 @@ from numbers import Integral, Real
 
 from forecast.inputs.errors import InputError
 from forecast.inputs.loader import Dataset
-from forecast.shortage.definitions import MAX_HORIZON
+from forecast.shortage.definitions import DEMAND_MODELS, MAX_HORIZON, RECONCILIATION_METHODS
 from forecast.shortage.panel import SeriesPanel
 
-__all__ = ["check_dataset", "check_forecast_year", "check_series_panel"]
+__all__ = ["check_dataset", "check_forecast_arguments", "check_forecast_year", "check_n_windows",
+           "check_series_panel"]
 
 
 def check_dataset(data: object, function: str = "forecast_shortage") -> Dataset:
@@ -53,3 +54,28 @@ def check_series_panel(panel: object, data: Dataset) -> None:
         raise InputError(f"panel covers employment {int(years.min())}-{int(years.max())} but data cover "
                          f"{data.first_year}-{data.last_year}: build the panel from the same data "
                          f"with build_series_panel(data)")
+
+
+def check_n_windows(n_windows: object) -> int:
+    """The number of calibration origins as an int of at least 1, else an InputError."""
+    if isinstance(n_windows, bool) or not isinstance(n_windows, Integral) or n_windows < 1:
+        raise InputError(f"n_windows {n_windows!r}: expected a whole number of back-test origins, "
+                         "at least 1 (the quantiles are calibrated on them)")
+    return int(n_windows)
+
+
+def check_forecast_arguments(data: object, year: object, n_windows: object, reconciliation: object,
+                             demand_model: object, panel: object = None) -> tuple[Dataset, int, int]:
+    """Every check of :func:`forecast.forecast_shortage`'s arguments: the dataset, the year and
+    the number of calibration origins as they are to be used."""
+    data = check_dataset(data)
+    year = check_forecast_year(year, data.last_year)
+    n_windows = check_n_windows(n_windows)
+    if reconciliation not in RECONCILIATION_METHODS:
+        raise InputError(f"reconciliation {reconciliation!r}: expected one of "
+                         f"{', '.join(RECONCILIATION_METHODS)}")
+    if demand_model not in DEMAND_MODELS:
+        raise InputError(f"demand model {demand_model!r}: expected one of {', '.join(DEMAND_MODELS)}")
+    if panel is not None:
+        check_series_panel(panel, data)
+    return data, year, n_windows

@@ -18,14 +18,13 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from forecast.inputs.errors import InputError
 from forecast.inputs.loader import Dataset
 from forecast.inputs.real.flags import estimation_cv, selection_unscored, unscored_ids
-from forecast.shortage.arguments import check_dataset, check_forecast_year, check_series_panel
+from forecast.shortage.arguments import check_forecast_arguments
 from forecast.shortage.anchoring import aligned_observed, anchor_weight, mix_with_observed
 from forecast.shortage.balance import ObservedBalances, balance
-from forecast.shortage.definitions import (DEFAULT_DEMAND_MODEL, DEMAND_MODELS, DRIVERS, MAX_HORIZON, MIN_HISTORY,
-                                           QUANTILES, RECONCILIATION_METHODS, TOTAL_LABELS,
+from forecast.shortage.definitions import (DEFAULT_DEMAND_MODEL, DRIVERS, MAX_HORIZON, MIN_HISTORY,
+                                           QUANTILES, TOTAL_LABELS,
                                            Assumptions, ShortageForecast)
 from forecast.shortage.demand_growth import combination_weight, growth_design, trainable_features
 from forecast.shortage.growth_fits import GrowthFits, panel_expansion
@@ -195,16 +194,10 @@ def forecast_shortage(data: Dataset, year: int, *, assumptions: Assumptions | No
     ShortageForecast
     """
     assumptions = assumptions or Assumptions()
-    origin = check_dataset(data).last_year
-    year = check_forecast_year(year, origin)
+    data, year, n_windows = check_forecast_arguments(data, year, n_windows, reconciliation,
+                                                     demand_model, panel)
+    origin = data.last_year
     horizon = year - origin
-    if reconciliation not in RECONCILIATION_METHODS:
-        raise InputError(f"reconciliation {reconciliation!r}: expected one of "
-                         f"{', '.join(RECONCILIATION_METHODS)}")
-    if demand_model not in DEMAND_MODELS:
-        raise InputError(f"demand model {demand_model!r}: expected one of {', '.join(DEMAND_MODELS)}")
-    if panel is not None:
-        check_series_panel(panel, data)
     panel = panel if panel is not None else build_series_panel(data)
     tables = panel.tables
     pasts = calibration_origins(data.first_year, origin, horizon, n_windows)

@@ -157,3 +157,11 @@ def test_feature_matrix_at_origin_ignores_later_data(case):
 def test_every_row_of_the_full_matrix_was_knowable_in_its_own_year(case):
     tables, origin, at_origin = matrix_at_origin(case)
     assert_same(build_feature_matrix(tables, config=MATRIX_CONFIG), at_origin, origin)
+
+
+@pytest.mark.parametrize("origin", ["2021", 2021.5, True])
+def test_an_origin_that_is_not_a_whole_year_is_refused(origin):
+    from features.asof import tables_as_of
+
+    with pytest.raises(ValueError, match="origin must be a whole year"):
+        tables_as_of({"t": pd.DataFrame({"year": [2020, 2021]})}, origin)

@@ -149,3 +149,21 @@ def test_missing_values_give_missing_features_without_a_warning():
         warnings.simplefilter("error")
         result = time_series_features(frame)
     assert np.isnan(result["y_lag_1"].iloc[2])
+
+
+@pytest.mark.parametrize("kwargs, message", [
+    ({"lags": (1.5,)}, r"lags must hold whole numbers of years of at least 1; got 1.5"),
+    ({"lags": 2}, r"lags must be a sequence of whole numbers of years, e.g. \(1, 2, 3\); got 2"),
+    ({"windows": (0,)}, r"windows must hold whole numbers .* got 0"),
+    ({"scale_window": 0}, r"scale_window must hold whole numbers .* got 0"),
+])
+def test_steps_that_are_not_whole_positive_years_are_refused(panel, kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        time_series_features(panel, **kwargs)
+
+
+def test_a_missing_series_id_is_refused_naming_the_row(panel):
+    frame = panel.copy()
+    frame.loc[3, "unique_id"] = None
+    with pytest.raises(ValueError, match="column 'unique_id' has a missing value in row 3"):
+        time_series_features(frame)

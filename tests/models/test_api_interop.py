@@ -403,3 +403,18 @@ def test_to_nixtla_names_the_model_that_made_the_forecast():
     assert to_nixtla(forecast).columns.tolist() == ["unique_id", "ds", "Theta", "Theta-lo-80", "Theta-hi-80"]
     assert to_nixtla(cross_validation(Naive(), df, h=2)).columns[-1] == "Naive"
     assert to_nixtla(forecast, model_name="mine").columns[2] == "mine"
+
+
+def test_to_long_and_from_long_take_one_key_as_a_string_and_refuse_bad_input():
+    from models import from_long, to_long
+
+    table = pd.DataFrame({"region": ["A", "B"], "year": [2000, 2000], "value": [1.0, 2.0]})
+    long = to_long(table, "region")
+    assert long["unique_id"].tolist() == ["A", "B"]
+    assert from_long(long, "region")["region"].tolist() == ["A", "B"]
+    with pytest.raises(ValueError, match="column 'region' has a missing value in row 1"):
+        to_long(table.assign(region=["A", None]), ["region"])
+    with pytest.raises(TypeError, match="to_long expects a pandas DataFrame; got list"):
+        to_long([1, 2], ["region"])
+    with pytest.raises(ValueError, match="from_long: missing column 'unique_id'"):
+        from_long(table, ["region"])

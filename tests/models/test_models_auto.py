@@ -157,3 +157,9 @@ def test_unscored_dates_count_as_their_year():
     by_year = AutoForecaster(unscored=[("a", 2012)]).fit(df)
     np.testing.assert_array_equal(by_date.backtest_errors_, by_year.backtest_errors_)
     assert np.isnan(by_year.backtest_errors_).sum() > np.isnan(AutoForecaster().fit(df).backtest_errors_).sum()
+
+
+def test_fallback_reason_names_a_constant_series():
+    df = pd.concat([_mixed_panel(), pd.DataFrame({"unique_id": "flat", "ds": range(2000, 2020), "y": 0.0})])
+    reasons = AutoForecaster().fit(df).fallbacks_.set_index("unique_id")["reason"]
+    assert reasons["flat"].startswith("no scored back-test error (the series is constant")

@@ -148,3 +148,21 @@ def test_evaluate_refuses_the_statsforecast_frame_and_absent_levels_clearly():
         evaluate(cross_validation(Naive(), panel(), h=2, n_windows=2), level=[80])
     with pytest.raises(TypeError, match="expects the DataFrame"):
         evaluate([1, 2])
+
+
+@pytest.mark.parametrize("cutoffs, message", [
+    ([2015.5], r"cutoffs must be years .* got 2015.5"),
+    (["2015"], r"cutoffs must be years .* got '2015'"),
+    ([2015, 2015], "cutoff 2015 is listed more than once"),
+    ([2019], "cutoff 2019 leaves no year to score: the panel ends in 2019"),
+    ([2001], "cutoff 2001: no back-test origin has data up to it; the panel starts in 2005"),
+    ([], "at least one year"),
+])
+def test_explicit_cutoffs_are_checked(cutoffs, message):
+    with pytest.raises(ValueError, match=message):
+        cross_validation(Naive(), panel(), h=2, cutoffs=cutoffs)
+
+
+def test_whole_float_and_numpy_cutoffs_are_years():
+    expected = cross_validation(Naive(), panel(), h=2, cutoffs=[2015, 2016])
+    pd.testing.assert_frame_equal(cross_validation(Naive(), panel(), h=2, cutoffs=[np.int64(2016), 2015.0]), expected)

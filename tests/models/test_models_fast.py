@@ -179,3 +179,34 @@ def test_gradient_model_on_series_of_different_starts_is_silent():
         warnings.simplefilter("error")
         forecast = GlobalGradientBoosting().fit(df).predict(2)
     assert np.isfinite(forecast["yhat"]).all()
+
+
+def test_intervals_are_missing_not_zero_width_without_a_residual():
+    one = pd.DataFrame({"unique_id": "a", "ds": [2000], "y": [5.0]})
+    two = pd.DataFrame({"unique_id": "a", "ds": [2000, 2001], "y": [5.0, 7.0]})
+    for model, df in ((Naive(), one), (Drift(), two), (HistoricMean(), one)):
+        fc = model.fit(df).predict(2, level=[80])
+        assert np.isfinite(fc["yhat"]).all()
+        assert fc[["yhat_lo_80", "yhat_hi_80"]].isna().all().all(), type(model).__name__
+    # Three points leave one residual for drift: a finite, positive width.
+    three = pd.DataFrame({"unique_id": "a", "ds": [2000, 2001, 2002], "y": [5.0, 7.0, 8.0]})
+    fc = Drift().fit(three).predict(1, level=[80])
+    assert (fc["yhat_hi_80"] > fc["yhat_lo_80"]).all()
+
+
+def test_gradient_model_on_too_short_panels_falls_back_and_says_why():
+    from models import AutoForecaster, GlobalGradientBoosting
+
+    six = pd.DataFrame({"unique_id": np.repeat(["s0", "s1"], 6), "ds": list(range(2000, 2006)) * 2,
+                        "y": 100 + np.arange(12) * 1.5})
+    model = GlobalGradientBoosting().fit(six)
+    assert model.fallback_ is None and not model.feature_mask_.all()  # lag 5 has no value, left out
+    assert np.isfinite(model.predict(2, level=[80]).drop(columns=["unique_id", "ds"]).to_numpy()).all()
+    two = pd.DataFrame({"unique_id": "a", "ds": [2000, 2001], "y": [1.0, 2.0]})
+    short = GlobalGradientBoosting().fit(two)
+    assert short.fallbacks_["fallback"].tolist() == ["drift"]
+    assert "fewer than 20" in short.fallbacks_["reason"].iloc[0]
+    np.testing.assert_allclose(short.predict(2)["yhat"], [3.0, 4.0])
+    ten = pd.DataFrame({"unique_id": np.repeat(["s0", "s1"], 10), "ds": list(range(2000, 2010)) * 2,
+                        "y": 100 + np.arange(20) * 1.5})
+    assert len(AutoForecaster(models=["naive", "gbm"]).fit(ten).predict(2)) == 4

@@ -365,10 +365,22 @@ def test_clear_errors_for_bad_shapes_and_values():
         Reconciler("ols").fit(np.array([[1.0, 1.0], [1.0, 0.0], [1.0, 1.0]]))
     with pytest.raises(ValueError, match="at least as many rows"):
         Reconciler("ols").fit(np.ones((1, 2)))
-    with pytest.raises(ValueError, match="unknown method 'mint'"):
+    with pytest.raises(ValueError, match="method must be one of 'mint_shrink', .* got 'mint'"):
         Reconciler("mint").fit(S)
     with pytest.raises(ValueError, match="min_obs"):
         Reconciler(min_obs=1).fit(S)
+    with pytest.raises(ValueError, match="nonnegative must be .* got 'no'"):
+        Reconciler(nonnegative="no").fit(S)
+
+
+def test_reconciler_follows_the_estimator_conventions():
+    from sklearn.base import clone
+
+    rec = Reconciler("ols", nonnegative=True)
+    assert rec.get_params() == {"method": "ols", "nonnegative": True, "min_obs": 5, "min_rcond": 1e-10}
+    assert clone(rec).get_params() == rec.get_params()
+    with pytest.raises(TypeError):
+        Reconciler("ols", True)  # everything after the method is keyword-only
 
 
 # --------------------------------------------------------------------------------------------

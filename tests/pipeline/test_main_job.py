@@ -185,11 +185,13 @@ def test_console_script_is_installed():
 # foreign-need item says it comes before the sector rules as well as the ceiling; then the
 # sentence on why a negative net shortage still gives a quota (the short cells alone, 90,683);
 # then the indicator name of the legal quota rate (set by decree; the orders may allocate less).
+# run.json then changed for the fallback reasons only: the 11 series without a scored back-test
+# error are constant (all zero), which the reason now says, not "series too short".
 PINNED = {
     "quota.csv": "28c0d961f8cfd9cde797c2bc85b2876cf905d9f8b1175bdc41a670282ccbcc0e",
     "quota.xlsx": "e351d66169d0564de12b63f1693947d618038030300a7de1383617b6fa1fa236",
     # run.json less the time stamp, the run time and the Python version.
-    "run.json": "1de7a093ad530689a90ca04e4c7aef584a50810b2938a9aa6290de4bca296193",
+    "run.json": "f6df3fb62f66ec097a7f84b517158064ba5f35f5e436d1604f3a96495a6a32ab",
 }
 
 

@@ -46,3 +46,9 @@ def test_recommend_quota_refuses_arguments_of_the_wrong_kind(sample_forecast):
         recommend_quota(sample_forecast, policy={"cap_percent_of_labour_force": 0.3})
     with pytest.raises(InputError, match="data must be the Dataset the forecast was made from .* got dict"):
         recommend_quota(sample_forecast, data={})
+
+
+@pytest.mark.parametrize("n_windows", [0, -1, 1.5, True, "4"])
+def test_calibration_origins_must_be_a_positive_whole_number(sample, n_windows):
+    with pytest.raises(InputError, match=rf"n_windows {n_windows!r}: expected a whole number"):
+        forecast_shortage(sample, 2026, n_windows=n_windows)
