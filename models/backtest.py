@@ -217,6 +217,9 @@ def cross_validation(
         first = int((panel.last_ds - panel.lengths + 1).min())
         if cutoffs[0] < first:
             fit = (int(panel.last_ds.max()) - h - first) // step_size + 1
+            if fit < 1:
+                raise ValueError(f"h={h} leaves no year to train on: the panel covers "
+                                 f"{first}-{int(panel.last_ds.max())}; use a shorter horizon")
             raise ValueError(
                 f"n_windows={n_windows} with h={h} and step_size={step_size} puts the first origin in "
                 f"{cutoffs[0]}, before the panel's first year {first}; at most {max(fit, 0)} window(s) fit"

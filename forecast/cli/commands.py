@@ -93,7 +93,7 @@ def _console(args: argparse.Namespace):
 def _guarded(args: argparse.Namespace, default_out: str, protected: tuple, run) -> int:
     """Check the output folder (default ``default_out``) before any work, hold its lock from
     before the work to the end, and call ``run(args, console, out)`` inside."""
-    from forecast.deliverables.outputs import output_lock
+    from forecast.deliverables.locking import output_lock
 
     console = _console(args)
     out = args.out or Path(default_out)

@@ -6,6 +6,7 @@ It imports nothing heavy, so ``labor-forecast --help`` starts at once.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -114,7 +115,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _run_options(parser: argparse.ArgumentParser) -> None:
     """Seed and where the models run: options of the commands that forecast."""
-    parser.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
+    parser.add_argument("--seed", type=_seed, default=0, help="random seed (default 0)")
     parser.add_argument("--n-jobs", type=_workers, default=1, metavar="N",
                         help="parallel workers for the models on this machine (default 1)")
     parser.add_argument("--scheduler", metavar="ADDRESS",
@@ -131,6 +132,26 @@ def _workers(text: str) -> int:
     if value < 1 and value != -1:
         raise argparse.ArgumentTypeError(f"{text!r}: expected a whole number of workers, 1 or "
                                          "more (or -1 for one per core)")
+    # More workers than cores only adds processes: each holds the data, and thousands exhaust
+    # the memory. A cluster is reached with --scheduler, not with more local workers.
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    if value > cores:
+        raise argparse.ArgumentTypeError(f"{text!r}: this machine has {cores} core(s); expected at "
+                                         f"most {cores} workers (or -1 for one per core)")
+    return value
+
+
+MAX_SEED = 2**32 - 1  # the seeds numpy and scikit-learn accept
+
+
+def _seed(text: str) -> int:
+    """``--seed``: a whole number from 0 to 2**32 - 1."""
+    try:
+        value = int(text)
+    except ValueError:
+        value = -1
+    if not 0 <= value <= MAX_SEED:
+        raise argparse.ArgumentTypeError(f"{text!r}: expected a whole number from 0 to {MAX_SEED}")
     return value
 
 

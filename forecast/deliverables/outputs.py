@@ -5,12 +5,13 @@ results of an earlier run; an existing output folder is replaced only when asked
 if it holds nothing but an earlier output of this library (:func:`check_output_target`).
 
 Two runs into the same folder at once are refused: a run holds a lock file ``.<name>-lock``
-beside its output folder (process id and host) while it works (:func:`output_lock`).
+beside its output folder (process id and host) while it works
+(:func:`forecast.deliverables.locking.output_lock`).
 
 A process killed outright (SIGKILL, power loss) cannot clean up after itself. The next run into
 the same folder does it: it deletes staging folders whose process is gone (each records its
-process id and host in a ``.owner`` file), takes over a lock whose process is gone, and, if the
-kill came between the two final renames, puts the earlier results back where they were.
+process id and host in a ``.owner`` file), takes over a lock file nobody holds any more, and, if
+the kill came between the two final renames, puts the earlier results back where they were.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ import os
 import re
 import shutil
 import socket
+import sys
 import tempfile
 from collections.abc import Iterable
 from pathlib import Path
@@ -29,6 +31,7 @@ from typing import Iterator
 
 import numpy as np
 
+from forecast.deliverables.locking import output_lock
 from forecast.inputs.errors import InputError
 
 # The package name each run.json records (forecast.pipeline.manifest.PACKAGE; not imported
@@ -118,69 +121,6 @@ def check_output_target(out: str | Path, force: bool = False,
                          f"{target} is not one: {problem}; choose another folder with --out")
 
 
-def lock_path(target: str | Path) -> Path:
-    """The lock file of runs into ``target``: ``.<name>-lock`` beside it."""
-    target = Path(target).resolve()
-    return target.parent / f".{target.name}-lock"
-
-
-_HELD: dict[Path, int] = {}  # lock files this process holds, and how many times
-
-
-@contextlib.contextmanager
-def output_lock(target: str | Path) -> Iterator[Path]:
-    """Hold the exclusive lock of runs into ``target`` (re-entrant within one process).
-
-    Raises
-    ------
-    InputError
-        If another process on this or another host holds it; a lock whose process is gone on
-        this host is taken over.
-    """
-    lock = lock_path(target)
-    if lock in _HELD:
-        _HELD[lock] += 1
-        try:
-            yield lock
-        finally:
-            _HELD[lock] -= 1
-        return
-    try:
-        lock.parent.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise InputError(f"cannot write into {lock.parent}: {exc.strerror or exc}") from None
-    for _ in range(3):
-        try:
-            fd = os.open(lock, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
-        except FileExistsError:
-            if _owner_gone(lock):
-                with contextlib.suppress(FileNotFoundError):
-                    lock.unlink()
-                continue
-            try:
-                owner = " on ".join(lock.read_text(encoding="utf-8").split()) or "unknown"
-            except OSError:
-                owner = "unknown"
-            raise InputError(f"another run (process {owner}) is writing {Path(target).resolve()}; "
-                             f"wait for it to finish, or delete {lock} if that process is "
-                             "gone") from None
-        except OSError as exc:
-            raise InputError(f"cannot write into {lock.parent}: {exc.strerror or exc}") from None
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(f"{os.getpid()} {socket.gethostname()}\n")
-        break
-    else:
-        raise InputError(f"cannot take the lock {lock}; delete it if no run is writing "
-                         f"{Path(target).resolve()}")
-    _HELD[lock] = 1
-    try:
-        yield lock
-    finally:
-        del _HELD[lock]
-        with contextlib.suppress(OSError):
-            lock.unlink()
-
-
 def _umask() -> int:
     old = os.umask(0)
     os.umask(old)
@@ -226,17 +166,55 @@ def staged_output(target: str | Path, force: bool = False) -> Iterator[Path]:
         backup = None
         try:
             if target.exists():
-                backup = Path(tempfile.mkdtemp(prefix=f".{target.name}.old.", dir=parent))
-                backup.rmdir()
-                os.replace(target, backup)
+                backup = _make_backup(target)
+                moved = backup / target.name
+                changed = _not_an_output(moved, force)
+                if changed:
+                    os.replace(moved, target)  # put it back untouched, and replace nothing
+                    shutil.rmtree(backup, ignore_errors=True)
+                    shutil.rmtree(stage, ignore_errors=True)
+                    raise InputError(f"output folder {target} changed during the run: {changed}; "
+                                     "nothing was replaced; choose another folder with --out")
             os.replace(stage, target)
         except OSError as exc:
             shutil.rmtree(stage, ignore_errors=True)
-            if backup is not None and backup.exists() and not target.exists():
-                os.replace(backup, target)  # the earlier results back where they were
+            if backup is not None and (backup / target.name).exists() and not target.exists():
+                os.replace(backup / target.name, target)  # the earlier results back where they were
             raise InputError(f"cannot write {target}: {exc.strerror or exc}") from None
         if backup is not None:
-            shutil.rmtree(backup, ignore_errors=True)
+            _remove_backup(backup)
+
+
+def _make_backup(target: Path) -> Path:
+    """Move ``target`` into a new backup folder beside it, marked as this library's backup of it
+    before the move, so that :func:`recover` restores or deletes only what was moved there."""
+    backup = Path(tempfile.mkdtemp(prefix=f".{target.name}.old.", dir=target.parent))
+    (backup / BACKUP_MARK).write_text(target.name + "\n", encoding="utf-8")
+    os.replace(target, backup / target.name)
+    return backup
+
+
+def _not_an_output(folder: Path, force: bool) -> str | None:
+    """Why ``folder`` (an earlier output moved aside) may not be replaced, or None."""
+    try:
+        check_output_target(folder, force, require_manifest=False)
+    except InputError as exc:
+        return str(exc).split(" is not one: ", 1)[-1].split("; choose", 1)[0]
+    return None
+
+
+def _remove_backup(backup: Path) -> None:
+    """Delete a backup of earlier results, making read-only folders in it writable first."""
+    def retry_writable(function, path, _):
+        with contextlib.suppress(OSError):
+            os.chmod(Path(path).parent, 0o700)
+            os.chmod(path, 0o700)
+            function(path)
+
+    if _ONEXC:
+        shutil.rmtree(backup, onexc=retry_writable)
+    else:
+        shutil.rmtree(backup, onerror=retry_writable)
 
 
 def _where(exc: OSError, stage: Path, target: Path) -> Path:
@@ -248,6 +226,10 @@ def _where(exc: OSError, stage: Path, target: Path) -> Path:
 
 
 OWNER = ".owner"
+# Written into a backup folder before the earlier results are moved into it; holds the name of
+# the output folder the backup belongs to.
+BACKUP_MARK = ".backup-of"
+_ONEXC = sys.version_info >= (3, 12)
 
 
 def recover(target: Path) -> None:
@@ -255,9 +237,10 @@ def recover(target: Path) -> None:
 
     - A staging folder ``.<name>.<random>`` whose ``.owner`` process no longer runs on this host
       is deleted (one without an owner file, or of another host, is left alone).
-    - A backup ``.<name>.old.<random>`` is the earlier results moved aside for a replacement: if
-      ``target`` is missing, the kill came between the two renames and the backup is put back;
-      otherwise the replacement finished and the backup is deleted.
+    - A backup ``.<name>.old.<random>`` holding a ``.backup-of`` mark with ``<name>`` keeps the
+      earlier results moved aside for a replacement: if ``target`` is missing, the kill came
+      between the two renames and they are put back; otherwise the replacement finished and the
+      backup is deleted. A folder without the mark is never touched, whatever its name.
     """
     parent = target.parent
     if not parent.is_dir():
@@ -266,13 +249,23 @@ def recover(target: Path) -> None:
     for path in sorted(parent.iterdir()):
         if not path.name.startswith(prefix) or not path.is_dir() or path.is_symlink():
             continue
-        if path.name.startswith(prefix + "old."):
-            if not target.exists():
-                os.replace(path, target)
-            else:
-                shutil.rmtree(path, ignore_errors=True)
+        if _backup_of(path) == target.name:
+            kept = path / target.name
+            if not target.exists() and kept.is_dir() and not kept.is_symlink():
+                os.replace(kept, target)
+            _remove_backup(path)
         elif _owner_gone(path / OWNER):
             shutil.rmtree(path, ignore_errors=True)
+
+
+def _backup_of(folder: Path) -> str | None:
+    mark = folder / BACKUP_MARK
+    if mark.is_symlink() or not mark.is_file():
+        return None
+    try:
+        return mark.read_text(encoding="utf-8").strip()
+    except OSError:
+        return None
 
 
 def _owner_gone(owner: Path) -> bool:

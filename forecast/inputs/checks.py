@@ -273,11 +273,29 @@ def years_text(years: list[int]) -> str:
 
 def check_coverage(tables: dict[str, pd.DataFrame], files: dict[str, Path],
                     problems: list[Problem]) -> None:
-    """Population and migration must cover every region and year that employment has."""
+    """Population and migration must cover every region and year that employment has, and
+    employment every region and year of the population within its own years (a table cut
+    short, by a truncated file for instance, would otherwise drop regions from the quota)."""
     employment = tables.get("employment")
     if employment is None:
         return
     regional = employment[employment["region"] != regions.NATIONAL]
+    population = tables.get("population")
+    if population is not None and len(regional):
+        last = int(regional["year"].max())
+        people = population[(population["region"] != regions.NATIONAL)
+                            & (population["year"] <= last)].groupby("region")["year"].max()
+        ends = regional.groupby("region")["year"].max()
+        for region, people_last in people.items():
+            # A region may start later than the others (a short history), never stop early.
+            end_year = ends.get(region)
+            if end_year is None or (end_year < last and people_last > end_year):
+                rows = "no employment rows" if end_year is None else f"employment only up to {end_year}"
+                problems.append(Problem(str(files["employment"]), f"region {region} "
+                                        f"({regions.region_name(region)}) has population up to "
+                                        f"{int(people_last)} but {rows}; expected employment "
+                                        f"up to {last} for every region of the population table "
+                                        "(is the file cut short?)", "region"))
     needed = regional.groupby("region")["year"].agg(["min", "max"])
     for name in ("population", "migration"):
         table = tables.get(name)
@@ -295,3 +313,4 @@ def check_coverage(tables: dict[str, pd.DataFrame], files: dict[str, Path],
                                         f"{have.loc[region, 'min']}-{have.loc[region, 'max']} but "
                                         f"employment covers {span['min']}-{span['max']}; expected "
                                         "every employment year", "year"))
+

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -249,8 +250,15 @@ def _read_table(file: Path, problems: list[Problem]) -> pd.DataFrame | None:
                                     "of the contract"))
         else:
             kind = {".parquet": "Parquet", ".xlsx": "XLSX"}.get(suffix, "CSV")
-            problems.append(Problem(str(file), f"cannot be read as {kind} ({type(exc).__name__}: "
-                                    f"{str(exc)[:200]}); expected a valid {kind} file"))
+            reason = " ".join(str(exc).split())[:200]
+            found = re.search(r"Expected (\d+) fields in line (\d+), saw (\d+)", reason)
+            if found:
+                reason = (f"line {found[2]} has {found[3]} fields where the header has {found[1]}: "
+                          "a separator inside a value must be quoted")
+            else:
+                reason = f"{type(exc).__name__}: {reason}"
+            problems.append(Problem(str(file), f"cannot be read as {kind} ({reason}); expected a "
+                                    f"valid {kind} file"))
         return None
     if frame is None:
         return None

@@ -68,6 +68,7 @@ def parallel_backend(scheduler: str | None = None, n_jobs: int = 1,
     except ImportError:
         raise InputError("--scheduler needs the 'distributed' extra: pip install "
                          "'labor-demand-forecast[distributed]'") from None
+    _check_address(scheduler)
     try:
         client = Client(scheduler, timeout=timeout, set_as_default=False)
     except (OSError, TimeoutError, ValueError) as exc:
@@ -77,3 +78,18 @@ def parallel_backend(scheduler: str | None = None, n_jobs: int = 1,
         yield BACKEND_NAME, -1
     finally:
         client.close()
+
+
+def _check_address(scheduler: str) -> None:
+    """Refuse a scheduler address that cannot be one before a client is made (a client that
+    fails half-built prints a traceback when it is collected)."""
+    from distributed.comm import parse_address
+    from distributed.comm.addressing import parse_host_port
+
+    try:
+        scheme, location = parse_address(scheduler)
+        if scheme in ("tcp", "tls"):
+            parse_host_port(location)
+    except ValueError as exc:
+        raise InputError(f"cannot reach the Dask scheduler at {scheduler}: {exc}; expected an "
+                         "address such as tcp://scheduler:8786") from None

@@ -97,7 +97,7 @@ def run_quota(data: Dataset, year: int, *, policy: Policy | str | Path | None = 
     chosen = get_scenario(scenario or "baseline")
     names = list(SCENARIOS) if compare is not None and list(compare) == ["all"] else list(compare or [])
     for name in names:
-        get_scenario(name)
+        get_scenario(name, option="--compare")
     origins = backtest_origins(data, backtest_years)
     progress = as_progress(progress)
     # The report is written by a helper process started now, so that its imports overlap the

@@ -358,6 +358,9 @@ def load_policy(path: str | Path) -> Policy:
         The file is missing or not TOML, or a key is unknown, mistyped or impossible.
     """
     path = Path(path)
+    if path.is_dir():
+        raise InputError(f"{path}: is a folder; expected a policy TOML file such as "
+                         "forecast/data/policy_default.toml")
     try:
         text = path.read_bytes().decode("utf-8")
     except FileNotFoundError:

@@ -127,12 +127,13 @@ SCENARIOS: dict[str, Scenario] = {s.name: s for s in (
 )}
 
 
-def get_scenario(name: str) -> Scenario:
-    """The named scenario; :class:`InputError` listing the names otherwise."""
+def get_scenario(name: str, option: str = "--scenario") -> Scenario:
+    """The named scenario; :class:`InputError` listing the names otherwise, naming ``option``
+    (the argument the name was given in)."""
     try:
         return SCENARIOS[name]
     except KeyError:
-        raise InputError(f"--scenario {name!r}: unknown scenario; expected one of "
+        raise InputError(f"{option} {name!r}: unknown scenario; expected one of "
                          f"{', '.join(SCENARIOS)}") from None
 
 

@@ -156,6 +156,9 @@ def test_forecast_and_backtest_summaries_in_english():
     (["quota", "--year", "2027", "--backtest", "30"], "at most 16 years"),
     (["quota", "--year", "2027", "--backtest", "-1"], "0 or more"),
     (["validate", "no-such-folder"], "no-such-folder"),
+    (["quota", "--year", "2027", "--compare", "nope"], "--compare 'nope': unknown scenario"),
+    (["quota", "--year", "2027", "--policy", "."], "is a folder; expected a policy TOML file"),
+    (["backtest", "--h", "100"], "h=100 leaves no year to train on"),
 ])
 def test_bad_input_exits_2_with_a_message_and_writes_nothing(argv, message, tmp_path, capsys, monkeypatch):
     monkeypatch.chdir(tmp_path)
@@ -359,3 +362,13 @@ def test_compare_all_prints_every_scenario(monkeypatch, tmp_path, capsys, sample
     table = capsys.readouterr().out.split(t("summary.comparison"), 1)[1]
     assert all(t(f"scenario_name.{name}") in table for name in SCENARIOS)
     assert t.column("foreign_need") in table and t.column("ceiling_binding") in table
+
+
+@pytest.mark.parametrize("argv, message", [
+    (["quota", "--year", "2027", "--seed", "-1"], "expected a whole number from 0 to 4294967295"),
+    (["quota", "--year", "2027", "--n-jobs", "100000"], "expected at most"),
+])
+def test_bad_seed_and_worker_counts_are_usage_errors(argv, message, capsys):
+    with pytest.raises(SystemExit) as stopped:
+        main(argv)
+    assert stopped.value.code == 2 and message in capsys.readouterr().err

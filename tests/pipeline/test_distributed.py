@@ -45,3 +45,13 @@ def test_main_job_on_the_cluster_writes_the_same_quota(sample_quota_run, cluster
 
     run = json.loads((tmp_path / "remote" / "run.json").read_text())
     assert run["parallel"]["scheduler"] == cluster
+
+
+def test_a_malformed_scheduler_address_is_refused_before_a_client_is_made(capfd):
+    with pytest.raises(InputError, match="garbage: missing port number.*tcp://scheduler:8786"):
+        with parallel_backend("garbage", timeout="1s"):
+            pass
+    import gc
+
+    gc.collect()
+    assert "Traceback" not in capfd.readouterr().err

@@ -159,16 +159,18 @@ def test_recover_deletes_only_stages_whose_process_is_gone(tmp_path):
 
 
 def test_recover_puts_back_results_stranded_between_the_final_renames(tmp_path):
-    from forecast.deliverables.outputs import recover, staged_output
+    from forecast.deliverables.outputs import BACKUP_MARK, recover, staged_output
 
     target = tmp_path / "quota-2027"
     backup = tmp_path / ".quota-2027.old.abc"
-    backup.mkdir()
-    (backup / "quota.csv").write_text("earlier")
+    (backup / "quota-2027").mkdir(parents=True)
+    (backup / BACKUP_MARK).write_text("quota-2027\n")
+    (backup / "quota-2027" / "quota.csv").write_text("earlier")
     recover(target)
     assert (target / "quota.csv").read_text() == "earlier" and not backup.exists()
     # With the results in place, a leftover backup is the finished replacement's: deleted.
-    backup.mkdir()
+    (backup / "quota-2027").mkdir(parents=True)
+    (backup / BACKUP_MARK).write_text("quota-2027\n")
     recover(target)
     assert not backup.exists() and target.exists()
     # And a run then replaces the results, leaving no owner file in them.
@@ -176,3 +178,56 @@ def test_recover_puts_back_results_stranded_between_the_final_renames(tmp_path):
         (stage / "quota.csv").write_text("new")
     assert sorted(p.name for p in target.iterdir()) == ["quota.csv"]
     assert [p.name for p in tmp_path.iterdir()] == ["quota-2027"]
+
+
+def test_recover_never_touches_a_folder_that_is_not_its_backup(tmp_path):
+    from forecast.deliverables.outputs import BACKUP_MARK, OWNER, recover
+
+    target = tmp_path / "X"
+    # A user's folder named like a backup, and another output's backup (of "X.old"), with and
+    # without the target present: neither is moved or deleted.
+    mine = tmp_path / ".X.old.mine"
+    mine.mkdir()
+    (mine / "notes.txt").write_text("mine")
+    other = tmp_path / ".X.old.abc"
+    (other / "X.old").mkdir(parents=True)
+    (other / BACKUP_MARK).write_text("X.old\n")
+    live = tmp_path / ".X.old.live"  # the staging folder of a running run into X.old
+    live.mkdir()
+    (live / OWNER).write_text(f"{os.getppid()} {__import__('socket').gethostname()}")
+    for present in (False, True):
+        if present:
+            target.mkdir()
+        recover(target)
+        assert (mine / "notes.txt").read_text() == "mine"
+        assert (other / "X.old").is_dir() and live.is_dir()
+        assert target.exists() == present
+
+
+def test_force_refuses_when_a_user_file_appears_in_the_output_during_the_run(tmp_path):
+    from forecast.deliverables.outputs import staged_output
+    from forecast.inputs.errors import InputError
+
+    target = tmp_path / "out"
+    with staged_output(target) as stage:
+        (stage / "quota.csv").write_text("first")
+    with pytest.raises(InputError, match="changed during the run: it holds my-notes.txt.*nothing was replaced"):
+        with staged_output(target, force=True) as stage:
+            (stage / "quota.csv").write_text("second")
+            (target / "my-notes.txt").write_text("keep me")
+    assert (target / "my-notes.txt").read_text() == "keep me"
+    assert (target / "quota.csv").read_text() == "first"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
+
+
+def test_a_read_only_earlier_output_is_replaced_without_leaving_its_backup(tmp_path):
+    from forecast.deliverables.outputs import staged_output
+
+    target = tmp_path / "out"
+    with staged_output(target) as stage:
+        (stage / "quota.csv").write_text("first")
+    os.chmod(target, 0o555)
+    with staged_output(target, force=True) as stage:
+        (stage / "quota.csv").write_text("second")
+    assert (target / "quota.csv").read_text() == "second"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]

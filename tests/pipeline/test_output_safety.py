@@ -25,8 +25,8 @@ from pathlib import Path
 import pytest
 
 from forecast import cli
-from forecast.deliverables.outputs import (PACKAGE, check_output_target, lock_path,
-                                           staged_output)
+from forecast.deliverables.locking import lock_path
+from forecast.deliverables.outputs import PACKAGE, check_output_target, staged_output
 from forecast.inputs.errors import InputError
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -176,10 +176,17 @@ def test_a_symbolic_link_is_refused_not_followed(tmp_path, capsys):
 def test_a_second_run_into_a_locked_folder_is_refused_and_names_the_first(tmp_path, capsys):
     out = tmp_path / "quota-2027"
     earlier = _earlier_output(out)
-    other = subprocess.Popen(["sleep", "60"])  # another live process that "holds" the lock
+    lock = lock_path(out)
+    # Another live process holds the lock as a run does: the kernel lock, and its id in the file.
+    holder = ("import fcntl, os, socket, sys, time\n"
+              "fd = os.open(sys.argv[1], os.O_CREAT | os.O_RDWR, 0o644)\n"
+              "fcntl.flock(fd, fcntl.LOCK_EX)\n"
+              "os.write(fd, f'{os.getpid()} {socket.gethostname()}\\n'.encode())\n"
+              "print('ready', flush=True)\n"
+              "time.sleep(60)\n")
+    other = subprocess.Popen([sys.executable, "-c", holder, str(lock)], stdout=subprocess.PIPE, text=True)
     try:
-        lock = lock_path(out)
-        lock.write_text(f"{other.pid} {socket.gethostname()}\n", encoding="utf-8")
+        assert other.stdout.readline().strip() == "ready"
         started = time.monotonic()
         code, err = _run(["quota", "--year", "2027", "--out", out, "--force"], capsys)
         assert code == 2 and time.monotonic() - started < 5
@@ -194,6 +201,17 @@ def test_a_second_run_into_a_locked_folder_is_refused_and_names_the_first(tmp_pa
         other.wait()
     assert _snapshot(out) == earlier
     assert _hidden(tmp_path) == [lock.name]
+
+
+def test_a_lock_file_nobody_holds_is_taken_over_even_if_its_process_still_runs(tmp_path):
+    # A killed run's process id may be reused by another program: only the kernel lock counts.
+    out = tmp_path / "quota-2027"
+    lock = lock_path(out)
+    lock.write_text(f"{os.getppid()} {socket.gethostname()}\n", encoding="utf-8")
+    with staged_output(out) as stage:
+        assert lock.read_text(encoding="utf-8").split() == [str(os.getpid()), socket.gethostname()]
+        (stage / "quota.csv").write_text("new")
+    assert not lock.exists()
 
 
 def test_a_stale_lock_is_taken_over_and_released(tmp_path):

@@ -14,8 +14,12 @@ refits from plausible priors (:mod:`forecast.inputs.real.uncertainty`), summaris
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
 import shutil
+import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
 import pandas as pd
@@ -64,9 +68,17 @@ def write_real_directory(folder: str | Path, *, force: bool = False) -> dict:
     target = Path(folder)
     if target.exists() and not target.is_dir():
         raise InputError(f"{target}: exists and is not a folder; expected a new or empty folder")
+    if target.is_symlink():
+        raise InputError(f"{target}: is a symbolic link; expected a new or empty folder, or an "
+                         "earlier real-data directory with --force")
     if target.is_dir() and any(target.iterdir()):
         ours = {f"{name}.csv" for name in TABLE_NOTES} | {"SOURCES.md", REAL_MARKER}
-        earlier = (target / REAL_MARKER).is_file() and {p.name for p in target.iterdir()} <= ours
+        entries = list(target.iterdir())
+        linked = sorted(p.name for p in entries if p.is_symlink() or not p.is_file())
+        if force and linked:
+            raise InputError(f"{target}: {', '.join(linked)} is not a plain file (a link or a "
+                             "folder); --force replaces only the files real-data wrote")
+        earlier = (target / REAL_MARKER).is_file() and {p.name for p in entries} <= ours
         if not (force and earlier):
             hint = " (pass --force to replace it)" if earlier else ""
             raise InputError(f"{target}: the folder is not empty{hint}; expected a new or empty "
@@ -82,7 +94,12 @@ def write_real_directory(folder: str | Path, *, force: bool = False) -> dict:
     frames = {"employment": employment, "population": population_table(first, last),
               "migration": migration_table(first, last), "labour_force": labour_force_table(),
               "quota": quota_history()}
-    target.mkdir(parents=True, exist_ok=True)
+    with staged_directory(target) as stage:
+        info = _write_tables(stage, frames, grid, refits, spread)
+    return info
+
+
+def _write_tables(target: Path, frames: dict[str, pd.DataFrame], grid, refits, spread) -> dict:
     tables = {}
     for name, frame in frames.items():
         path = target / f"{name}.csv"
@@ -111,6 +128,39 @@ def write_real_directory(folder: str | Path, *, force: bool = False) -> dict:
     (target / REAL_MARKER).write_text(json.dumps(info, indent=2, ensure_ascii=False) + "\n",
                                       encoding="utf-8")
     return info
+
+
+@contextlib.contextmanager
+def staged_directory(target: Path) -> Iterator[Path]:
+    """A new folder beside ``target`` to write into; it becomes ``target`` when all is written.
+
+    An interrupted or failed write leaves ``target`` as it was (an earlier directory is moved
+    aside only once the new one is complete, and deleted after the new one is in place).
+    """
+    target = Path(target).resolve()
+    target.parent.mkdir(parents=True, exist_ok=True)
+    stage = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
+    try:
+        yield stage
+        os.chmod(stage, 0o777 & ~_umask())
+        if target.exists() and any(target.iterdir()):
+            backup = Path(tempfile.mkdtemp(prefix=f".{target.name}.old.", dir=target.parent))
+            os.replace(target, backup / target.name)
+            os.replace(stage, target)
+            shutil.rmtree(backup, ignore_errors=True)
+        else:
+            if target.exists():
+                target.rmdir()
+            os.replace(stage, target)
+    except BaseException:
+        shutil.rmtree(stage, ignore_errors=True)
+        raise
+
+
+def _umask() -> int:
+    old = os.umask(0)
+    os.umask(old)
+    return old
 
 
 def published_references(frames: dict[str, pd.DataFrame]) -> dict:

@@ -7,7 +7,10 @@
 
 from __future__ import annotations
 
+import contextlib
+import os
 import shutil
+import tempfile
 from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -70,6 +73,23 @@ def write_sample_directory(folder: str | Path) -> list[Path]:
     written = []
     for source in sorted(sample_directory().iterdir()):
         if source.is_file() and source.suffix in (".csv", ".json", ".txt"):
-            shutil.copyfile(source, target / source.name)
+            # Written beside and renamed over the name: a link of that name is replaced, never
+            # written through, and a kill leaves each file whole (the old one or the new one).
+            handle, temporary = tempfile.mkstemp(prefix=f".{source.name}.", dir=target)
+            os.close(handle)
+            try:
+                shutil.copyfile(source, temporary)
+                os.chmod(temporary, 0o666 & ~_umask())
+                os.replace(temporary, target / source.name)
+            except BaseException:
+                with contextlib.suppress(OSError):
+                    os.unlink(temporary)
+                raise
             written.append(target / source.name)
     return written
+
+
+def _umask() -> int:
+    old = os.umask(0)
+    os.umask(old)
+    return old
