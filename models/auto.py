@@ -12,7 +12,7 @@ from ._validation import validate_params
 from .backtest import backtest_panel
 from .base import FALLBACK_COLUMNS, BaseForecaster
 from .conformal import ConformalQuantiles
-from .constraints import InstanceOf, Interval, Options
+from .constraints import InstanceOf, Interval, Options, is_whole_number
 from .memo import ForecastMemo
 from .metrics import robust_scale
 from .panel import Panel
@@ -297,7 +297,7 @@ def _unscored_pairs(unscored) -> tuple[list, np.ndarray]:
             raise ValueError(f"unscored must hold (unique_id, ds) pairs; got {item!r}")
         uid, ds = item
         year = getattr(ds, "year", ds)
-        if isinstance(year, (bool, np.bool_)) or not isinstance(year, (Integral, Real)) or not float(year).is_integer():
+        if not is_whole_number(year):
             raise ValueError(f"unscored pair {item!r}: ds must be a year, an annual date or an annual period")
         ids.append(uid)
         years.append(int(year))

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import warnings
 from dataclasses import dataclass
-from numbers import Integral, Real
 
 import numpy as np
 import pandas as pd
@@ -22,6 +21,7 @@ from ._validation import (
     validate_params,
 )
 from .memo import ForecastMemo, data_digest
+from .constraints import is_whole_number
 from .metrics import naive_scales, robust_scale
 from .panel import Panel
 
@@ -128,8 +128,7 @@ def _checked_cutoffs(cutoffs, panel: Panel) -> list[int]:
     """Explicit origins as int years: whole, distinct, with data up to them and a year after."""
     years = []
     for cutoff in cutoffs:
-        whole = isinstance(cutoff, Integral) or (isinstance(cutoff, Real) and float(cutoff).is_integer())
-        if isinstance(cutoff, (bool, np.bool_)) or not whole:
+        if not is_whole_number(cutoff):
             raise ValueError(f"cutoffs must be years (of the same kind as ds); got {cutoff!r}")
         years.append(int(cutoff))
     if not years:

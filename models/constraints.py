@@ -132,3 +132,10 @@ def describe(items) -> str:
     """``"None or an integer >= 1"`` for a list of constraints."""
     words = ["None" if item is None else str(as_constraint(item)) for item in items]
     return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " or " + words[-1]
+
+
+def is_whole_number(value: object) -> bool:
+    """Whether ``value`` is an integer or a float with no fraction (not a bool, not text)."""
+    if isinstance(value, (bool, np.bool_)):
+        return False
+    return isinstance(value, Integral) or (isinstance(value, Real) and float(value).is_integer())

@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import argparse
 import itertools
+import json
 import time
 from datetime import datetime, timezone
 
@@ -123,8 +124,7 @@ def main(argv: list[str] | None = None) -> dict:
     by_group_subset, chosen_group = oracle(combined, kinds)
     peer = None
     if PEER_FILE.exists():
-        recorded = pd.read_json(PEER_FILE, typ="series")
-        peer = recorded.get("target", {}).get("best_peer_mase") if isinstance(recorded.get("target"), dict) else None
+        peer = json.loads(PEER_FILE.read_text(encoding="utf-8")).get("target", {}).get("best_peer_mase")
     required = (1 - TARGET_IMPROVEMENT) * peer if peer else None
     uniques = pd.unique(series)
     subset_counts = pd.Series(["+".join(subsets[i]) for i in chosen_subset]).value_counts()

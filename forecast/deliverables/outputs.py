@@ -33,6 +33,7 @@ import numpy as np
 
 from forecast.deliverables.locking import output_lock
 from forecast.inputs.errors import InputError
+from forecast.inputs.files import current_umask
 
 # The package name each run.json records (forecast.pipeline.manifest.PACKAGE; not imported
 # from there so that the command line checks its output folder without the numerical stack).
@@ -99,6 +100,14 @@ def check_output_target(out: str | Path, force: bool = False,
     if not force:
         raise InputError(f"output folder {target} already exists; choose another with --out or "
                          "pass --force to replace it")
+    problem = _not_an_output(target, entries, require_manifest)
+    if problem:
+        raise InputError(f"--force replaces only an earlier output folder of labor-forecast, and "
+                         f"{target} is not one: {problem}; choose another folder with --out")
+
+
+def _not_an_output(target: Path, entries: list[Path], require_manifest: bool) -> str | None:
+    """Why the folder ``target`` holding ``entries`` is not an earlier output, or None."""
     names = {p.name for p in entries}
     foreign = sorted(p.name for p in entries if p.is_symlink() or not p.is_file())
     if not foreign and not any(names <= files for files in OUTPUT_FILES.values()):
@@ -116,15 +125,7 @@ def check_output_target(out: str | Path, force: bool = False,
         if package != PACKAGE:
             problem = ("its run.json is missing or not one of labor-forecast"
                        if "run.json" in names else "it has no run.json of labor-forecast")
-    if problem:
-        raise InputError(f"--force replaces only an earlier output folder of labor-forecast, and "
-                         f"{target} is not one: {problem}; choose another folder with --out")
-
-
-def _umask() -> int:
-    old = os.umask(0)
-    os.umask(old)
-    return old
+    return problem
 
 
 @contextlib.contextmanager
@@ -155,7 +156,7 @@ def staged_output(target: str | Path, force: bool = False) -> Iterator[Path]:
             (stage / OWNER).write_text(f"{os.getpid()} {socket.gethostname()}\n", encoding="utf-8")
             yield stage
             (stage / OWNER).unlink()
-            os.chmod(stage, 0o777 & ~_umask())
+            os.chmod(stage, 0o777 & ~current_umask())
         except OSError as exc:
             shutil.rmtree(stage, ignore_errors=True)
             raise InputError(f"cannot write {_where(exc, stage, target)}: "
@@ -168,7 +169,7 @@ def staged_output(target: str | Path, force: bool = False) -> Iterator[Path]:
             if target.exists():
                 backup = _make_backup(target)
                 moved = backup / target.name
-                changed = _not_an_output(moved, force)
+                changed = _not_an_output(moved, list(moved.iterdir()), require_manifest=False)
                 if changed:
                     os.replace(moved, target)  # put it back untouched, and replace nothing
                     shutil.rmtree(backup, ignore_errors=True)
@@ -192,15 +193,6 @@ def _make_backup(target: Path) -> Path:
     (backup / BACKUP_MARK).write_text(target.name + "\n", encoding="utf-8")
     os.replace(target, backup / target.name)
     return backup
-
-
-def _not_an_output(folder: Path, force: bool) -> str | None:
-    """Why ``folder`` (an earlier output moved aside) may not be replaced, or None."""
-    try:
-        check_output_target(folder, force, require_manifest=False)
-    except InputError as exc:
-        return str(exc).split(" is not one: ", 1)[-1].split("; choose", 1)[0]
-    return None
 
 
 def _remove_backup(backup: Path) -> None:

@@ -25,6 +25,7 @@ from pathlib import Path
 import pandas as pd
 
 from forecast.inputs.errors import InputError
+from forecast.inputs.files import current_umask
 from forecast.inputs.loader import sha256_file
 from forecast.inputs.real.demography import labour_force_table, migration_table, population_table
 from forecast.inputs.real.grid import employment_grid
@@ -142,7 +143,7 @@ def staged_directory(target: Path) -> Iterator[Path]:
     stage = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
     try:
         yield stage
-        os.chmod(stage, 0o777 & ~_umask())
+        os.chmod(stage, 0o777 & ~current_umask())
         if target.exists() and any(target.iterdir()):
             backup = Path(tempfile.mkdtemp(prefix=f".{target.name}.old.", dir=target.parent))
             os.replace(target, backup / target.name)
@@ -155,12 +156,6 @@ def staged_directory(target: Path) -> Iterator[Path]:
     except BaseException:
         shutil.rmtree(stage, ignore_errors=True)
         raise
-
-
-def _umask() -> int:
-    old = os.umask(0)
-    os.umask(old)
-    return old
 
 
 def published_references(frames: dict[str, pd.DataFrame]) -> dict:

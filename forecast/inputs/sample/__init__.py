@@ -15,6 +15,8 @@ from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from forecast.inputs.files import current_umask
+
 if TYPE_CHECKING:  # pandas is imported where it is used: sample-data starts without it
     import pandas as pd
 
@@ -79,7 +81,7 @@ def write_sample_directory(folder: str | Path) -> list[Path]:
             os.close(handle)
             try:
                 shutil.copyfile(source, temporary)
-                os.chmod(temporary, 0o666 & ~_umask())
+                os.chmod(temporary, 0o666 & ~current_umask())
                 os.replace(temporary, target / source.name)
             except BaseException:
                 with contextlib.suppress(OSError):
@@ -88,8 +90,3 @@ def write_sample_directory(folder: str | Path) -> list[Path]:
             written.append(target / source.name)
     return written
 
-
-def _umask() -> int:
-    old = os.umask(0)
-    os.umask(old)
-    return old
