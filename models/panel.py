@@ -23,7 +23,7 @@ class Panel:
     Attributes
     ----------
     ids : numpy.ndarray
-        Series identifiers in output order (object array).
+        Series identifiers in output order (integers as given, anything else an object array).
     last_ds : numpy.ndarray
         Last observed year of each series (int64).
     lengths : numpy.ndarray
@@ -47,8 +47,12 @@ class Panel:
     def from_frame(cls, df: pd.DataFrame, *, validated: bool = False, categorical=()) -> "Panel":
         """Validate ``df`` (unless already done) and lay it out as a right-aligned matrix."""
         frame = df if validated else validate_panel(df)
-        codes, ids = pd.factorize(frame[ID_COL], sort=False)
-        ids = np.asarray(ids, dtype=object)
+        codes, uniques = pd.factorize(frame[ID_COL], sort=False)
+        # Integer ids stay integers, so forecasts merge and concatenate with the input as they
+        # are; any other ids are held as objects.
+        ids = np.asarray(uniques)
+        if ids.dtype.kind not in "iu":
+            ids = np.asarray(uniques, dtype=object)
         years = frame[TIME_COL].to_numpy()
         n = len(ids)
         lengths = np.bincount(codes, minlength=n).astype(np.int64)

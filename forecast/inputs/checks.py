@@ -64,6 +64,17 @@ def _parse_numbers(column: pd.Series) -> tuple[pd.Series, pd.Series]:
     return values, text
 
 
+def _shown(name: object) -> str:
+    """A column name as a message shows it: as it is, or quoted with its escapes when it holds
+    characters that do not show (a NUL byte, a control character)."""
+    text = str(name)
+    return text if text.isprintable() else repr(text)
+
+
+def _printable(text: str) -> str:
+    return "".join(ch for ch in text if ch.isprintable())
+
+
 def validate_table(spec: TableSpec, frame: pd.DataFrame, file: Path,
                     problems: list[Problem], rows: dict | None = None,
                     flags: dict | None = None) -> pd.DataFrame | None:
@@ -79,9 +90,13 @@ def validate_table(spec: TableSpec, frame: pd.DataFrame, file: Path,
     columns = list(spec.keys) + [spec.value]
     missing = [c for c in columns if c not in frame.columns]
     for column in missing:
-        problems.append(Problem(str(file), f"required column {column!r} is missing; the "
+        lookalike = next((str(c) for c in frame.columns if not str(c).isprintable()
+                          and _printable(str(c)) == column), None)
+        hint = (f"; column {lookalike!r} has that name but holds characters that do not show "
+                f"(remove them)" if lookalike is not None else "")
+        problems.append(Problem(str(file), f"required column {column!r} is missing{hint}; the "
                                 f"{spec.name} table needs columns {', '.join(columns)} "
-                                f"(found: {', '.join(map(str, frame.columns))})", column))
+                                f"(found: {', '.join(map(_shown, frame.columns))})", column))
     if missing:
         return None
     keys = list(spec.keys) + [k for k in spec.optional_keys if k in frame.columns]

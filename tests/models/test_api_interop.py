@@ -88,6 +88,24 @@ def test_integer_years_still_come_back_as_int64():
     assert fc["ds"].dtype == np.int64 and fc["ds"].iloc[:2].tolist() == [2012, 2013]
 
 
+def test_integer_ids_come_back_as_integers_with_the_same_forecasts():
+    named = linear_panel()
+    numbered = named.assign(unique_id=named["unique_id"].map({"a": 3, "b": 7}))
+    by_name = small_auto().fit(named)
+    by_number = small_auto().fit(numbered)
+    fc = by_number.predict(2, level=[80])
+    assert fc["unique_id"].dtype == np.int64 and fc["unique_id"].tolist() == [3, 3, 7, 7]
+    assert by_number.selected_["unique_id"].dtype == np.int64
+    pd.testing.assert_frame_equal(fc.drop(columns="unique_id"),
+                                  by_name.predict(2, level=[80]).drop(columns="unique_id"))
+    cv = cross_validation(Naive(), numbered, h=2, n_windows=2)
+    assert cv["unique_id"].dtype == np.int64 and set(cv["unique_id"]) == {7, 3}
+    # merged back onto the caller's own table by id, as integers
+    assert len(fc.merge(numbered[["unique_id"]].drop_duplicates(), on="unique_id")) == 4
+    mixed = named.assign(unique_id=named["unique_id"].map({"a": 1, "b": "b"}))
+    assert Naive().fit(mixed).predict(1)["unique_id"].tolist() == [1, "b"]
+
+
 @pytest.mark.parametrize("model", [Theta(), DampedTrend(), LogTransformed("drift")])
 def test_other_models_read_dates_too(model):
     df = linear_panel()

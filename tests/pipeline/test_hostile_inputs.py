@@ -165,6 +165,11 @@ CASES = [
          ("required column 'skill' is missing",), "skill"),
     Case("column-name-in-capitals", _rename_column("region", "Region"), "employment.csv",
          ("required column 'region' is missing", "found: Region"), "region"),
+    Case("nul-byte-in-a-column-name", _rename_column("region", "reg\x00ion"), "employment.csv",
+         ("required column 'region' is missing; column 'reg\\x00ion' has that name but holds "
+          "characters that do not show", "found: 'reg\\x00ion', sector"), "region"),
+    Case("zero-width-space-in-a-column-name", _rename_column("skill", "\u200bskill"),
+         "employment.csv", ("column '\\u200bskill' has that name but holds characters",), "skill"),
     _cell_case("text-value", "employment", "employed", "many", "expected a non-negative number"),
     _cell_case("boolean-value", "employment", "employed", "True", "expected a non-negative number"),
     _cell_case("text-year", "employment", "year", "twenty", "expected a whole year"),
