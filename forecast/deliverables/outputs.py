@@ -167,7 +167,7 @@ def staged_output(target: str | Path, force: bool = False) -> Iterator[Path]:
         backup = None
         try:
             if target.exists():
-                backup = _make_backup(target)
+                backup = make_backup(target)
                 moved = backup / target.name
                 changed = _not_an_output(moved, list(moved.iterdir()), require_manifest=False)
                 if changed:
@@ -183,19 +183,20 @@ def staged_output(target: str | Path, force: bool = False) -> Iterator[Path]:
                 os.replace(backup / target.name, target)  # the earlier results back where they were
             raise InputError(f"cannot write {target}: {exc.strerror or exc}") from None
         if backup is not None:
-            _remove_backup(backup)
+            remove_backup(backup)
 
 
-def _make_backup(target: Path) -> Path:
+def make_backup(target: Path) -> Path:
     """Move ``target`` into a new backup folder beside it, marked as this library's backup of it
-    before the move, so that :func:`recover` restores or deletes only what was moved there."""
+    before the move, so that :func:`recover` restores or deletes only what was moved there.
+    Returns the backup folder; :func:`remove_backup` deletes it once the replacement is in."""
     backup = Path(tempfile.mkdtemp(prefix=f".{target.name}.old.", dir=target.parent))
     (backup / BACKUP_MARK).write_text(target.name + "\n", encoding="utf-8")
     os.replace(target, backup / target.name)
     return backup
 
 
-def _remove_backup(backup: Path) -> None:
+def remove_backup(backup: Path) -> None:
     """Delete a backup of earlier results, making read-only folders in it writable first."""
     def retry_writable(function, path, _):
         with contextlib.suppress(OSError):
@@ -245,7 +246,7 @@ def recover(target: Path) -> None:
             kept = path / target.name
             if not target.exists() and kept.is_dir() and not kept.is_symlink():
                 os.replace(kept, target)
-            _remove_backup(path)
+            remove_backup(path)
         elif _owner_gone(path / OWNER):
             shutil.rmtree(path, ignore_errors=True)
 

@@ -18,12 +18,15 @@ import contextlib
 import json
 import os
 import shutil
+import socket
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pandas as pd
 
+from forecast.deliverables.locking import output_lock
+from forecast.deliverables.outputs import OWNER, make_backup, recover, remove_backup
 from forecast.inputs.errors import InputError
 from forecast.inputs.files import current_umask
 from forecast.inputs.loader import sha256_file
@@ -67,6 +70,25 @@ def write_real_directory(folder: str | Path, *, force: bool = False) -> dict:
         directory holding only the files this function writes (``force`` replaces those).
     """
     target = Path(folder)
+    _check_target(target, force)  # before minutes of work, and again once the folder is locked
+    grid = employment_grid()
+    refits = refit_grids()
+    spread = estimation_spread(refits)
+    employment = grid.table.merge(spread, on=["region", "sector", "year", "skill"], how="left")
+    employment["estimation_cv"] = employment["estimation_cv"].fillna(0.0)
+    employment = employment[["region", "sector", "year", "skill", "employed", "estimation_cv",
+                             "status"]]
+    first, last = int(grid.table["year"].min()), int(grid.table["year"].max())
+    frames = {"employment": employment, "population": population_table(first, last),
+              "migration": migration_table(first, last), "labour_force": labour_force_table(),
+              "quota": quota_history()}
+    with staged_directory(target, check=lambda: _check_target(target, force)) as stage:
+        info = _write_tables(stage, frames, grid, refits, spread)
+    return info
+
+
+def _check_target(target: Path, force: bool) -> None:
+    """Refuse a ``target`` that real-data must not write into (see :func:`write_real_directory`)."""
     if target.exists() and not target.is_dir():
         raise InputError(f"{target}: exists and is not a folder; expected a new or empty folder")
     if target.is_symlink():
@@ -84,20 +106,6 @@ def write_real_directory(folder: str | Path, *, force: bool = False) -> dict:
             hint = " (pass --force to replace it)" if earlier else ""
             raise InputError(f"{target}: the folder is not empty{hint}; expected a new or empty "
                              "folder, or an earlier real-data directory with --force")
-    grid = employment_grid()
-    refits = refit_grids()
-    spread = estimation_spread(refits)
-    employment = grid.table.merge(spread, on=["region", "sector", "year", "skill"], how="left")
-    employment["estimation_cv"] = employment["estimation_cv"].fillna(0.0)
-    employment = employment[["region", "sector", "year", "skill", "employed", "estimation_cv",
-                             "status"]]
-    first, last = int(grid.table["year"].min()), int(grid.table["year"].max())
-    frames = {"employment": employment, "population": population_table(first, last),
-              "migration": migration_table(first, last), "labour_force": labour_force_table(),
-              "quota": quota_history()}
-    with staged_directory(target) as stage:
-        info = _write_tables(stage, frames, grid, refits, spread)
-    return info
 
 
 def _write_tables(target: Path, frames: dict[str, pd.DataFrame], grid, refits, spread) -> dict:
@@ -132,30 +140,40 @@ def _write_tables(target: Path, frames: dict[str, pd.DataFrame], grid, refits, s
 
 
 @contextlib.contextmanager
-def staged_directory(target: Path) -> Iterator[Path]:
+def staged_directory(target: Path, check: Callable[[], None] | None = None) -> Iterator[Path]:
     """A new folder beside ``target`` to write into; it becomes ``target`` when all is written.
 
-    An interrupted or failed write leaves ``target`` as it was (an earlier directory is moved
-    aside only once the new one is complete, and deleted after the new one is in place).
+    As the main job's output folder (:func:`forecast.deliverables.outputs.staged_output`): one run
+    at a time holds the folder's lock; an interrupted or failed write leaves ``target`` as it
+    was; an earlier directory is moved into a marked backup only once the new one is complete,
+    and deleted after the new one is in place. A run killed outright (between the two renames,
+    say) is cleaned up by the next: its staging folder deleted once its process is gone, and an
+    earlier directory stranded in its backup put back. ``check``, when given, is called once the
+    folder is locked and cleaned up, before anything is written (it raises to refuse the folder).
     """
     target = Path(target).resolve()
     target.parent.mkdir(parents=True, exist_ok=True)
-    stage = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
-    try:
-        yield stage
-        os.chmod(stage, 0o777 & ~current_umask())
-        if target.exists() and any(target.iterdir()):
-            backup = Path(tempfile.mkdtemp(prefix=f".{target.name}.old.", dir=target.parent))
-            os.replace(target, backup / target.name)
-            os.replace(stage, target)
-            shutil.rmtree(backup, ignore_errors=True)
-        else:
-            if target.exists():
-                target.rmdir()
-            os.replace(stage, target)
-    except BaseException:
-        shutil.rmtree(stage, ignore_errors=True)
-        raise
+    with output_lock(target):
+        recover(target)
+        if check is not None:
+            check()
+        stage = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
+        try:
+            (stage / OWNER).write_text(f"{os.getpid()} {socket.gethostname()}\n", encoding="utf-8")
+            yield stage
+            (stage / OWNER).unlink()
+            os.chmod(stage, 0o777 & ~current_umask())
+            if target.exists() and any(target.iterdir()):
+                backup = make_backup(target)
+                os.replace(stage, target)
+                remove_backup(backup)
+            else:
+                if target.exists():
+                    target.rmdir()
+                os.replace(stage, target)
+        except BaseException:
+            shutil.rmtree(stage, ignore_errors=True)
+            raise
 
 
 def published_references(frames: dict[str, pd.DataFrame]) -> dict:
