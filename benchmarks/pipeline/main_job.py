@@ -11,8 +11,9 @@ timed beside it, one more run records when each stage began (the progress lines 
 a fixed pure-Python loop is timed so that figures from machines of different speed can be set
 side by side. Each run's CPU time (user and system, of the process and of the helper process it
 waits for) is recorded too: divided by the cores, it is the least wall time any schedule of the
-same work could take on them, the bound the wall time is compared with. Prints the timings and writes ``benchmarks/results/main_job.json``
-(``main_job_quick.json`` with ``--quick``). Target: under 10 s wall.
+same work could take on them, the bound the wall time is compared with. Prints the timings and
+writes ``benchmarks/results/main_job.json`` (``main_job_quick.json`` with ``--quick``). Target:
+under 10 s wall.
 """
 
 from __future__ import annotations

@@ -149,14 +149,12 @@ def staged_output(target: str | Path, force: bool = False) -> Iterator[Path]:
         parent = target.parent
         try:
             parent.mkdir(parents=True, exist_ok=True)
-            stage = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=parent))
+            stage = new_stage(target)
         except OSError as exc:
             raise InputError(f"cannot write into {parent}: {exc.strerror or exc}") from None
         try:
-            (stage / OWNER).write_text(f"{os.getpid()} {socket.gethostname()}\n", encoding="utf-8")
             yield stage
-            (stage / OWNER).unlink()
-            os.chmod(stage, 0o777 & ~current_umask())
+            seal_stage(stage)
         except OSError as exc:
             shutil.rmtree(stage, ignore_errors=True)
             raise InputError(f"cannot write {_where(exc, stage, target)}: "
@@ -184,6 +182,26 @@ def staged_output(target: str | Path, force: bool = False) -> Iterator[Path]:
             raise InputError(f"cannot write {target}: {exc.strerror or exc}") from None
         if backup is not None:
             remove_backup(backup)
+
+
+def new_stage(target: Path) -> Path:
+    """A new staging folder ``.<name>.<random>`` beside ``target``, owned by this process: its
+    owner file names the process and host, so that :func:`recover` deletes it only once that
+    process is gone."""
+    stage = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
+    try:
+        (stage / OWNER).write_text(f"{os.getpid()} {socket.gethostname()}\n", encoding="utf-8")
+    except BaseException:
+        shutil.rmtree(stage, ignore_errors=True)
+        raise
+    return stage
+
+
+def seal_stage(stage: Path) -> None:
+    """Ready a written staging folder to become its target: without the owner file, and with
+    the permissions of the user's umask."""
+    (stage / OWNER).unlink()
+    os.chmod(stage, 0o777 & ~current_umask())
 
 
 def make_backup(target: Path) -> Path:

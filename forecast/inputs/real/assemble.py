@@ -18,17 +18,15 @@ import contextlib
 import json
 import os
 import shutil
-import socket
-import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pandas as pd
 
 from forecast.deliverables.locking import output_lock
-from forecast.deliverables.outputs import OWNER, make_backup, recover, remove_backup
+from forecast.deliverables.outputs import (make_backup, new_stage, recover, remove_backup,
+                                           seal_stage)
 from forecast.inputs.errors import InputError
-from forecast.inputs.files import current_umask
 from forecast.inputs.loader import sha256_file
 from forecast.inputs.real.demography import labour_force_table, migration_table, population_table
 from forecast.inputs.real.grid import employment_grid
@@ -157,12 +155,10 @@ def staged_directory(target: Path, check: Callable[[], None] | None = None) -> I
         recover(target)
         if check is not None:
             check()
-        stage = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
+        stage = new_stage(target)
         try:
-            (stage / OWNER).write_text(f"{os.getpid()} {socket.gethostname()}\n", encoding="utf-8")
             yield stage
-            (stage / OWNER).unlink()
-            os.chmod(stage, 0o777 & ~current_umask())
+            seal_stage(stage)
             if target.exists() and any(target.iterdir()):
                 backup = make_backup(target)
                 os.replace(stage, target)
