@@ -11,7 +11,8 @@ migration, hires from the unemployed). Read in this order:
 
 - :mod:`~forecast.shortage.panel`: :func:`build_series_panel` harmonizes the tables once and
   builds every series the balance needs (:class:`SeriesPanel`); every step below receives it;
-- :mod:`~forecast.shortage.balance`: the balance of one year from demand and flows;
+- :mod:`~forecast.shortage.balance`: the balance of one year from demand and flows
+  (:mod:`~forecast.shortage.cell_layout`: where each flow lands among the cells);
 - :mod:`~forecast.shortage.forecast`: :func:`forecast_shortage` forecasts every series with
   :class:`models.AutoForecaster` (features from the ``features`` package), reconciles demand,
   computes the balance and calibrates its quantiles on back-test errors;

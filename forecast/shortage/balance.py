@@ -20,14 +20,14 @@ whether forecast (:mod:`forecast.shortage.forecast`) or observed (:func:`observe
 
 from __future__ import annotations
 
-from functools import lru_cache
 from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
 from features import demographic_features, single_year_population
-from forecast.inputs.schema import EDUCATION_TO_SKILL, SKILLS
+from forecast.inputs.schema import SKILLS
+from forecast.shortage.cell_layout import CellLayout, cell_layout
 from forecast.shortage.definitions import Assumptions
 from forecast.shortage.panel import SeriesPanel
 from forecast.shortage.unfilled import cell_history, unfilled_stock
@@ -36,6 +36,11 @@ if TYPE_CHECKING:
     from forecast.shortage.stock_dynamics import StockDynamics
 
 SEEKERS = ["graduates", "immigration", "internal_migration", "unemployed"]
+MIGRATION_COLUMNS = {"emigration": "emigration", "immigration": "immigration",
+                     "internal": "internal_migration"}
+# The balance's columns after the cell, the year and its demand, in the table's order.
+COLUMNS = ["expansion", "retirements", "deaths", "emigration", "immigration", "internal_migration",
+           "graduates", "unemployed", "unfilled"]
 
 
 def observed_balance(panel: SeriesPanel, year: int, assumptions: Assumptions,
@@ -83,61 +88,58 @@ def _balance(tables: dict[str, pd.DataFrame], origin: int, year: int, demand: pd
              previous: pd.Series, flows: pd.Series, assumptions: Assumptions,
              dynamics: StockDynamics | None, demography: tuple[pd.Series, pd.Series],
              history: pd.DataFrame | None) -> pd.DataFrame:
-    region, sector, skill = _id_parts(demand.index)[1:4]
-    table = pd.DataFrame({"region": region, "sector": sector, "skill": skill}, index=demand.index)
-    table["year"] = int(year)
-    table["demand"] = demand.clip(lower=0.0)
-    previous = previous.clip(lower=0.0)
-    table["expansion"] = table["demand"] - previous
+    if not previous.index.equals(demand.index):
+        previous = previous.reindex(demand.index)
+    cells = cell_layout(tuple(demand.index), tuple(flows.index))
+    now = _at_least_zero(demand.to_numpy(dtype=float))
+    before = _at_least_zero(previous.to_numpy(dtype=float))
+    flow = flows.to_numpy(dtype=float)
     retire_rate, school_leavers = demography
-    table["retirements"] = (previous * table["region"].map(retire_rate).fillna(0.0)
-                            * assumptions.retirement_exit)
-    table["deaths"] = previous * assumptions.working_age_mortality
-    table = table.reset_index(drop=True)
-    previous = previous.reset_index(drop=True)
+    columns = {"expansion": now - before,
+               "retirements": before * cells.by_region(retire_rate) * assumptions.retirement_exit,
+               "deaths": before * assumptions.working_age_mortality}
 
-    skill_share = _skill_employment_share(table, previous)
-    by_kind = _flows_by_region_skill(flows)
-    keys = pd.MultiIndex.from_frame(table[["region", "skill"]])
-    table["emigration"] = _allocate(by_kind.get("emigration"), skill_share, keys,
-                                    assumptions.emigrant_workers)
-    table["immigration"] = _allocate(by_kind.get("immigration"), skill_share, keys,
-                                     assumptions.migrant_participation)
-    table["internal_migration"] = _allocate(by_kind.get("internal"), skill_share, keys,
-                                            assumptions.migrant_participation)
-    table["graduates"] = _graduate_supply(flows, table, previous, school_leavers, assumptions)
-    table["unemployed"] = _unemployed(flows, table, assumptions, skill_share)
+    # Each cell's share of its region's demand at the same skill level.
+    totals = cells.region_skill_groups.sum(before)[cells.region_skill_code]
+    skill_share = np.divide(before, totals, out=np.zeros(cells.n_cells), where=totals > 0)
+    rates = {"emigration": assumptions.emigrant_workers,
+             "immigration": assumptions.migrant_participation,
+             "internal": assumptions.migrant_participation}
+    for kind, column in MIGRATION_COLUMNS.items():
+        groups = cells.migration.get(kind)
+        # Net internal migration may be negative; emigrants and immigrants may not.
+        columns[column] = (np.zeros(cells.n_cells) if groups is None else
+                           skill_share * groups.per_cell(flow, clip=kind != "internal") * rates[kind])
+    columns["graduates"] = _graduate_supply(cells, flow, before, school_leavers, assumptions)
+    columns["unemployed"] = _unemployed(cells, flow, assumptions, skill_share)
     keep_share = None
     if dynamics is not None and dynamics.accepted:
-        table[SEEKERS] *= dynamics.supply_scale
+        for column in SEEKERS:
+            columns[column] = columns[column] * dynamics.supply_scale
         keep_share = dynamics.keep_share
-    table["unfilled"] = (unfilled_stock(tables, origin, year, table, assumptions.frictional_quantile,
-                                        keep_share, history=history)
-                         if assumptions.carry_unfilled else 0.0)
-    table["openings"] = table[["expansion", "retirements", "deaths", "emigration", "unfilled"]].sum(axis=1)
-    table["seekers"] = table[SEEKERS].sum(axis=1)
-    table["shortage"] = table["openings"] - table["seekers"]
-    return table
+    keys = pd.DataFrame({"region": cells.region, "sector": cells.sector, "skill": cells.skill})
+    columns["unfilled"] = (unfilled_stock(tables, origin, year, keys, assumptions.frictional_quantile,
+                                          keep_share, history=history)
+                           if assumptions.carry_unfilled else np.zeros(cells.n_cells))
+    openings = _row_sum(columns, ["expansion", "retirements", "deaths", "emigration", "unfilled"])
+    seekers = _row_sum(columns, SEEKERS)
+    return keys.assign(year=np.full(cells.n_cells, int(year), dtype=np.int64), demand=now,
+                       **{column: columns[column] for column in COLUMNS},
+                       openings=openings, seekers=seekers, shortage=openings - seekers)
 
 
-@lru_cache(maxsize=256)
-def _split_ids(ids: tuple[str, ...], width: int) -> tuple[np.ndarray, ...]:
-    split = [uid.split("|")[:width] for uid in ids]
-    # Ids of different kinds have different numbers of keys: the missing ones are "".
-    padded = [parts + [""] * (width - len(parts)) for parts in split]
-    parts = tuple(np.array([row[k] for row in padded], dtype=object) for k in range(width))
-    for part in parts:
-        part.setflags(write=False)  # shared by every caller of the cache
-    return parts
+def _at_least_zero(values: np.ndarray) -> np.ndarray:
+    """``values`` with negatives set to 0 and missing values kept, as ``Series.clip`` does."""
+    return np.where(values < 0.0, 0.0, values)
 
 
-def _id_parts(index: pd.Index, width: int = 4) -> tuple[np.ndarray, ...]:
-    """The first ``width`` ``|``-separated parts of series ids ``kind|key1|key2...``, one array
-    per position.
-
-    The same ids come back in every balance of a run (each year's flows, each origin's cells),
-    so their parsing is cached on the ids themselves."""
-    return _split_ids(tuple(index), width)
+def _row_sum(columns: dict[str, np.ndarray], names: list[str]) -> np.ndarray:
+    """The sum of the ``names`` columns in each row, in their order, a missing value counting
+    as 0 (as ``DataFrame.sum(axis=1)`` adds them)."""
+    total, *rest = (np.where(np.isnan(columns[name]), 0.0, columns[name]) for name in names)
+    for values in rest:
+        total = total + values
+    return total
 
 
 def _observed_series(panel: SeriesPanel) -> tuple[pd.Series, pd.Series]:
@@ -196,70 +198,27 @@ def _in_year(by_year: tuple[pd.Series, pd.Series], year: int) -> tuple[pd.Series
     return rates.xs(year, level="ds"), leavers.xs(year, level="ds")
 
 
-def _skill_employment_share(table: pd.DataFrame, previous: pd.Series) -> pd.Series:
-    """Each cell's share of its region's demand at the same skill level."""
-    weights = previous.to_numpy()
-    frame = table[["region", "skill"]].assign(w=weights)
-    totals = frame.groupby(["region", "skill"])["w"].transform("sum")
-    return pd.Series(np.where(totals > 0, weights / totals, 0.0), index=table.index)
-
-
-def _flows_by_region_skill(flows: pd.Series) -> dict[str, pd.Series]:
-    """Migration flows of the year by (region, skill), from series ``kind|region|education``."""
-    kinds, regions, educations = _id_parts(flows.index)[:3]
-    every = flows.to_numpy()
-    out = {}
-    for kind in ("emigration", "immigration", "internal"):
-        rows = kinds == kind
-        if not rows.any():
-            continue
-        skill = pd.Index(educations[rows]).map(EDUCATION_TO_SKILL)
-        values = every[rows] if kind == "internal" else np.clip(every[rows], 0.0, None)
-        index = pd.MultiIndex.from_arrays([regions[rows], skill], names=["region", "skill"])
-        out[kind] = pd.Series(values, index=index).groupby(level=[0, 1]).sum()
-    return out
-
-
-def _allocate(flow: pd.Series | None, share: pd.Series, keys: pd.MultiIndex,
-              rate: float) -> pd.Series:
-    """Spread a (region, skill) flow over sectors by each cell's share of skill employment;
-    ``keys`` are the cells' (region, skill)."""
-    if flow is None:
-        return pd.Series(0.0, index=share.index)
-    return share * flow.reindex(keys).fillna(0.0).to_numpy() * rate
-
-
-def _graduate_supply(flows: pd.Series, table: pd.DataFrame, previous: pd.Series,
-                     school_leavers: pd.Series, assumptions: Assumptions) -> pd.Series:
+def _graduate_supply(cells: CellLayout, flows: np.ndarray, previous: np.ndarray,
+                     school_leavers: pd.Series, assumptions: Assumptions) -> np.ndarray:
     """Graduates entering work in their field and level, and school leavers in low-skill work."""
-    supply = pd.Series(0.0, index=table.index)
-    kinds, regions, levels, sectors = _id_parts(flows.index)[:4]
-    rows = kinds == "graduates"
-    if rows.any():
-        grads = np.clip(flows.to_numpy()[rows], 0.0, None)
-        skill = pd.Index(levels[rows]).map({"higher": "high", "tvet": "medium"})
-        keys = pd.MultiIndex.from_arrays([regions[rows], sectors[rows], skill])
-        by_cell = pd.Series(grads, index=keys).groupby(level=[0, 1, 2]).sum()
-        cells = pd.MultiIndex.from_frame(table[["region", "sector", "skill"]])
-        supply += by_cell.reindex(cells).fillna(0.0).to_numpy() * assumptions.graduate_entry
-    low = table["skill"] == "low"
-    weights = previous.where(low, 0.0)
-    region_total = weights.groupby(table["region"]).transform("sum")
-    share = np.where(region_total > 0, weights / region_total, 0.0)
-    leavers = table["region"].map(school_leavers).fillna(0.0).to_numpy()
+    supply = np.zeros(cells.n_cells)
+    if cells.graduates is not None:
+        supply = supply + cells.graduates.per_cell(flows, clip=True) * assumptions.graduate_entry
+    weights = np.where(cells.low, previous, 0.0)
+    region_total = cells.region_groups.sum(weights)[cells.region_code]
+    share = np.divide(weights, region_total, out=np.zeros(cells.n_cells), where=region_total > 0)
+    leavers = cells.by_region(school_leavers)
     return supply + share * leavers * assumptions.school_leaver_entry
 
 
-def _unemployed(flows: pd.Series, table: pd.DataFrame, assumptions: Assumptions,
-                skill_share: pd.Series) -> pd.Series:
-    """Hires from the applicants registered with employment offices, spread by ``skill_share``
-    (:func:`_skill_employment_share`)."""
-    kinds, regions = _id_parts(flows.index)[:2]
-    rows = kinds == "applicants"
-    if not rows.any():
-        return pd.Series(0.0, index=table.index)
-    applicants = pd.Series(np.clip(flows.to_numpy()[rows], 0.0, None), index=regions[rows])
+def _unemployed(cells: CellLayout, flows: np.ndarray, assumptions: Assumptions,
+                skill_share: np.ndarray) -> np.ndarray:
+    """Hires from the applicants registered with employment offices, spread by each cell's share
+    of its region's demand at its skill level."""
+    if cells.applicants is None:
+        return np.zeros(cells.n_cells)
+    applicants = pd.Series(np.clip(flows[cells.applicants], 0.0, None), index=cells.applicant_regions)
     mix = dict(zip(SKILLS, assumptions.applicant_skill_mix))
-    pool = (table["region"].map(applicants).fillna(0.0) * table["skill"].map(mix)
-            * assumptions.unemployed_placement)
+    skill_mix = np.array([mix.get(skill, np.nan) for skill in cells.skill], dtype=float)
+    pool = cells.by_region(applicants) * skill_mix * assumptions.unemployed_placement
     return pool * skill_share
