@@ -18,7 +18,7 @@ import signal
 import sys
 import warnings
 
-from forecast.inputs.errors import DataValidationError, InputError
+from forecast.inputs.errors import DataValidationError, InputError, command_line_options
 from forecast.cli.commands import HANDLERS
 from forecast.cli.parser import EXAMPLES, SCENARIO_NAMES, build_parser
 
@@ -54,7 +54,7 @@ def main(argv: list[str] | None = None) -> int:
     """Entry point of ``labor-forecast``; returns the exit status."""
     args = build_parser().parse_args(argv)
     try:
-        with _sigterm_as_interrupt(), warnings.catch_warnings():
+        with _sigterm_as_interrupt(), warnings.catch_warnings(), command_line_options():
             # numpy's floating-point warnings (overflow, division by zero, invalid values) are
             # not for the user: bad inputs are refused with a message, and the policy's numbers
             # are bounded (forecast.quota.policy).

@@ -32,7 +32,7 @@ from typing import Iterator
 import numpy as np
 
 from forecast.deliverables.locking import output_lock
-from forecast.inputs.errors import InputError
+from forecast.inputs.errors import InputError, option
 from forecast.inputs.files import current_umask
 
 # The package name each run.json records (forecast.pipeline.manifest.PACKAGE; not imported
@@ -69,16 +69,16 @@ def check_output_target(out: str | Path, force: bool = False,
     if given.is_symlink():
         raise InputError(f"output folder {given} is a symbolic link (to {os.readlink(given)}); "
                          "refusing to write through it or replace what it points to; choose "
-                         "another folder with --out")
+                         f"another folder with {option('out')}")
     target = given.resolve()
     if target == Path(target.anchor) or not target.name:
         raise InputError(f"output folder {target} is a filesystem root; choose another folder "
-                         "with --out")
+                         f"with {option('out')}")
     cwd = Path.cwd().resolve()
     if target == cwd or target in cwd.parents:
         what = "is" if target == cwd else "contains"
         raise InputError(f"output folder {target} {what} the current directory; it would be "
-                         "replaced by the results; choose another folder with --out")
+                         f"replaced by the results; choose another folder with {option('out')}")
     for path in protected:
         if path is None:
             continue
@@ -88,22 +88,23 @@ def check_output_target(out: str | Path, force: bool = False,
             what = (f"is an input {kind} of this run" if target == inp
                     else f"contains {inp}, an input {kind} of this run")
             raise InputError(f"output folder {target} {what} (outputs never replace inputs); "
-                             "choose another folder with --out")
+                             f"choose another folder with {option('out')}")
     if not target.exists():
         return
     if not target.is_dir():
         raise InputError(f"output path {target} exists and is not a folder; choose another "
-                         "with --out")
+                         f"with {option('out')}")
     entries = sorted(target.iterdir())
     if not entries:
         return
     if not force:
-        raise InputError(f"output folder {target} already exists; choose another with --out or "
-                         "pass --force to replace it")
+        raise InputError(f"output folder {target} already exists; choose another with "
+                         f"{option('out')} or pass {option('force', True)} to replace it")
     problem = _not_an_output(target, entries, require_manifest)
     if problem:
-        raise InputError(f"--force replaces only an earlier output folder of labor-forecast, and "
-                         f"{target} is not one: {problem}; choose another folder with --out")
+        raise InputError(f"{option('force', True)} replaces only an earlier output folder of "
+                         f"labor-forecast, and {target} is not one: {problem}; choose another "
+                         f"folder with {option('out')}")
 
 
 def _not_an_output(target: Path, entries: list[Path], require_manifest: bool) -> str | None:
@@ -173,7 +174,8 @@ def staged_output(target: str | Path, force: bool = False) -> Iterator[Path]:
                     shutil.rmtree(backup, ignore_errors=True)
                     shutil.rmtree(stage, ignore_errors=True)
                     raise InputError(f"output folder {target} changed during the run: {changed}; "
-                                     "nothing was replaced; choose another folder with --out")
+                                     "nothing was replaced; choose another folder with "
+                                     f"{option('out')}")
             os.replace(stage, target)
         except OSError as exc:
             shutil.rmtree(stage, ignore_errors=True)

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from forecast.deliverables.outputs import staged_output, write_json
-from forecast.inputs.errors import InputError
+from forecast.inputs.errors import InputError, option
 from forecast.inputs.loader import Dataset
 from forecast.pipeline.manifest import backtest_manifest
 from forecast.pipeline.progress import ProgressLike, as_progress
@@ -27,7 +27,7 @@ class BacktestRun:
 def check_backtest_window(h: int, windows: int) -> None:
     """Refuse a horizon or a number of origins below 1 (:class:`InputError`), before any work."""
     if isinstance(h, bool) or isinstance(windows, bool) or h < 1 or windows < 1:
-        raise InputError("--h and --windows must be at least 1")
+        raise InputError(f"{option('h', h)} {option('windows', windows)}: both must be at least 1")
 
 
 def run_backtest(data: Dataset, *, h: int = 3, windows: int = 5, out: str | Path | None = None,
@@ -53,7 +53,7 @@ def run_backtest(data: Dataset, *, h: int = 3, windows: int = 5, out: str | Path
         with progress.stage(f"back-test: demand at {windows} origins, {h} years ahead"):
             result = demand_backtest(panel, h, windows)
     except ValueError as exc:  # too few years for the origins asked for
-        raise InputError(f"--h {h} --windows {windows}: {exc}") from None
+        raise InputError(f"{option('h', h)} {option('windows', windows)}: {exc}") from None
     info = backtest_manifest(data, h=h, origins=result.origins, series=result.series,
                              metrics=result.metrics, seconds=time.perf_counter() - started)
     if out is None:

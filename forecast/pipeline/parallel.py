@@ -18,7 +18,7 @@ from typing import Iterator
 
 import joblib
 
-from forecast.inputs.errors import InputError
+from forecast.inputs.errors import InputError, option
 
 BACKEND_NAME = "labor-forecast-dask"
 
@@ -66,7 +66,7 @@ def parallel_backend(scheduler: str | None = None, n_jobs: int = 1,
     try:
         from distributed import Client
     except ImportError:
-        raise InputError("--scheduler needs the 'distributed' extra: pip install "
+        raise InputError(f"{option('scheduler')} needs the 'distributed' extra: pip install "
                          "'labor-demand-forecast[distributed]'") from None
     _check_address(scheduler)
     try:

@@ -15,7 +15,7 @@ from pathlib import Path
 import pandas as pd
 
 from forecast.deliverables.content import planner_content
-from forecast.inputs.errors import InputError
+from forecast.inputs.errors import InputError, option
 from forecast.deliverables.i18n import Labels, check_language
 from forecast.inputs.loader import Dataset
 from forecast.deliverables.outputs import safe_frame, staged_output, write_json
@@ -97,7 +97,7 @@ def run_quota(data: Dataset, year: int, *, policy: Policy | str | Path | None = 
     chosen = get_scenario(scenario or "baseline")
     names = list(SCENARIOS) if compare is not None and list(compare) == ["all"] else list(compare or [])
     for name in names:
-        get_scenario(name, option="--compare")
+        get_scenario(name, argument="compare")
     origins = backtest_origins(data, backtest_years)
     progress = as_progress(progress)
     # The report is written by a helper process started now, so that its imports overlap the
@@ -198,12 +198,13 @@ def backtest_origins(data: Dataset, years: int) -> list[int]:
     """Origins of a quota back-test over the last ``years`` years of data (quota years up to
     the last data year), refused when the data are too short to forecast from the first."""
     if isinstance(years, bool) or not isinstance(years, int) or years < 0:
-        raise InputError(f"back-test years (--backtest) {years!r}: expected a whole number, 0 or more")
+        raise InputError(f"back-test years {option('backtest_years', years)}: expected a whole "
+                         "number, 0 or more")
     if years == 0:
         return []
     longest = data.last_year - data.first_year - MIN_HISTORY
     if years > longest:
-        raise InputError(f"back-test years (--backtest) {years}: the data cover "
+        raise InputError(f"back-test years {option('backtest_years', years)}: the data cover "
                          f"{data.first_year}-{data.last_year}, "
                          f"enough to back-test at most {max(longest, 0)} years (each forecast "
                          f"needs {MIN_HISTORY + 1} years of data before it)")

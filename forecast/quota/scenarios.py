@@ -18,7 +18,7 @@ from typing import Callable
 import numpy as np
 import pandas as pd
 
-from forecast.inputs.errors import InputError
+from forecast.inputs.errors import InputError, option
 from forecast.inputs.loader import Dataset
 from forecast.shortage.definitions import DEFAULT_DEMAND_MODEL
 from models import ForecastMemo
@@ -127,13 +127,13 @@ SCENARIOS: dict[str, Scenario] = {s.name: s for s in (
 )}
 
 
-def get_scenario(name: str, option: str = "--scenario") -> Scenario:
-    """The named scenario; :class:`InputError` listing the names otherwise, naming ``option``
-    (the argument the name was given in)."""
+def get_scenario(name: str, argument: str = "scenario") -> Scenario:
+    """The named scenario; :class:`InputError` listing the names otherwise, naming
+    ``argument`` (the keyword argument, or its command-line option, the name was given in)."""
     try:
         return SCENARIOS[name]
     except KeyError:
-        raise InputError(f"{option} {name!r}: unknown scenario; expected one of "
+        raise InputError(f"{option(argument, name)}: unknown scenario; expected one of "
                          f"{', '.join(SCENARIOS)}") from None
 
 

@@ -156,7 +156,7 @@ def test_forecast_and_backtest_summaries_in_english():
     (["quota", "--year", "2027", "--backtest", "30"], "at most 16 years"),
     (["quota", "--year", "2027", "--backtest", "-1"], "0 or more"),
     (["validate", "no-such-folder"], "no-such-folder"),
-    (["quota", "--year", "2027", "--compare", "nope"], "--compare 'nope': unknown scenario"),
+    (["quota", "--year", "2027", "--compare", "nope"], "--compare nope: unknown scenario"),
     (["quota", "--year", "2027", "--policy", "."], "is a folder; expected a policy TOML file"),
     (["backtest", "--h", "100"], "h=100 leaves no year to train on"),
 ])

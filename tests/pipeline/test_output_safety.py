@@ -116,7 +116,7 @@ def test_earlier_outputs_and_empty_folders_are_accepted(tmp_path):
                            ("backtest", ["backtest.csv", "metrics.csv", "backtest.html"])):
         _earlier_output(tmp_path / command, files)
         check_output_target(tmp_path / command, force=True)
-        with pytest.raises(InputError, match="pass --force"):
+        with pytest.raises(InputError, match=r"pass force=True"):
             check_output_target(tmp_path / command, force=False)
     (tmp_path / "empty").mkdir()
     check_output_target(tmp_path / "empty", force=False)

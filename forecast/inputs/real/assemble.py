@@ -26,7 +26,7 @@ import pandas as pd
 from forecast.deliverables.locking import output_lock
 from forecast.deliverables.outputs import (make_backup, new_stage, recover, remove_backup,
                                            seal_stage)
-from forecast.inputs.errors import InputError
+from forecast.inputs.errors import InputError, option
 from forecast.inputs.loader import sha256_file
 from forecast.inputs.real.demography import labour_force_table, migration_table, population_table
 from forecast.inputs.real.grid import employment_grid
@@ -91,19 +91,20 @@ def _check_target(target: Path, force: bool) -> None:
         raise InputError(f"{target}: exists and is not a folder; expected a new or empty folder")
     if target.is_symlink():
         raise InputError(f"{target}: is a symbolic link; expected a new or empty folder, or an "
-                         "earlier real-data directory with --force")
+                         f"earlier real-data directory with {option('force', True)}")
     if target.is_dir() and any(target.iterdir()):
         ours = {f"{name}.csv" for name in TABLE_NOTES} | {"SOURCES.md", REAL_MARKER}
         entries = list(target.iterdir())
         linked = sorted(p.name for p in entries if p.is_symlink() or not p.is_file())
         if force and linked:
             raise InputError(f"{target}: {', '.join(linked)} is not a plain file (a link or a "
-                             "folder); --force replaces only the files real-data wrote")
+                             f"folder); {option('force', True)} replaces only the files real-data "
+                             "wrote")
         earlier = (target / REAL_MARKER).is_file() and {p.name for p in entries} <= ours
         if not (force and earlier):
-            hint = " (pass --force to replace it)" if earlier else ""
+            hint = f" (pass {option('force', True)} to replace it)" if earlier else ""
             raise InputError(f"{target}: the folder is not empty{hint}; expected a new or empty "
-                             "folder, or an earlier real-data directory with --force")
+                             f"folder, or an earlier real-data directory with {option('force', True)}")
 
 
 def _write_tables(target: Path, frames: dict[str, pd.DataFrame], grid, refits, spread) -> dict:
