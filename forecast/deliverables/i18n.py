@@ -12,7 +12,7 @@ import json
 from functools import lru_cache
 from importlib import resources
 
-from forecast.inputs.errors import InputError
+from forecast.inputs.errors import InputError, option
 from forecast.inputs.regions import region_name
 from forecast.inputs.sectors import sector_name
 
@@ -32,7 +32,8 @@ _SHORT_NAME_PARTS = {
 def check_language(lang: str) -> str:
     """Return ``lang`` if it is a supported language code, else raise :class:`InputError`."""
     if lang not in LANGUAGES:
-        raise InputError(f"unknown language {lang!r}: expected one of {', '.join(LANGUAGES)}")
+        raise InputError(f"{option('lang', lang)}: unknown language; expected one of "
+                         f"{', '.join(LANGUAGES)}")
     return lang
 
 

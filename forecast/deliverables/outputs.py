@@ -97,14 +97,17 @@ def check_output_target(out: str | Path, force: bool = False,
     entries = sorted(target.iterdir())
     if not entries:
         return
+    # A folder that is not an earlier output is refused whatever ``force`` says, and the
+    # message does not offer a replacement that would be refused too.
+    problem = _not_an_output(target, entries, require_manifest)
+    if problem:
+        why = (f"{option('force', True)} replaces only an earlier output folder of labor-forecast"
+               if force else "it is not an earlier output folder of labor-forecast")
+        raise InputError(f"output folder {target} already exists and {why}: {problem}; choose "
+                         f"another folder with {option('out')}")
     if not force:
         raise InputError(f"output folder {target} already exists; choose another with "
                          f"{option('out')} or pass {option('force', True)} to replace it")
-    problem = _not_an_output(target, entries, require_manifest)
-    if problem:
-        raise InputError(f"{option('force', True)} replaces only an earlier output folder of "
-                         f"labor-forecast, and {target} is not one: {problem}; choose another "
-                         f"folder with {option('out')}")
 
 
 def _not_an_output(target: Path, entries: list[Path], require_manifest: bool) -> str | None:

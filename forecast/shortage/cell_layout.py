@@ -8,7 +8,7 @@ balance is array arithmetic on the year's values.
 
 Missing values count as none in the sums, as in pandas' ``groupby(...).sum()``. The sums are
 plain ones in row order (pandas compensates its sums): a group holds at most a few dozen
-positive counts, where the two differ in the last digit or two of sixteen.
+counts of people, where the two differ in the last digit or two of sixteen.
 """
 
 from __future__ import annotations
