@@ -149,8 +149,9 @@ _COLUMN_TEXTS = {
     "model": model_name,
 }
 # Columns whose values are keys of a label family.
+# A category's code stays a code (1-4), but "seasonal" is a word and reads in the reader's language.
 _COLUMN_KEYS = {"driver_type": "driver_type", "main_driver_type": "driver_type", "tier": "tier",
-                "skill": "skill", "scenario": "scenario", "step": "step"}
+                "skill": "skill", "scenario": "scenario", "step": "step", "category": "category_code"}
 
 
 def translate_value(column: str, value: object, labels: Labels) -> object:
