@@ -60,7 +60,13 @@ def provenance_view(info: dict, labels: Labels) -> dict:
         elif name.startswith("permits_in_use_"):
             text = t("ref.permits_in_use", year=name.rsplit("_", 1)[1])
         else:
-            text = t(f"ref.{name}")
+            # What the figure rests on is said only where it is so: the real-data grid is
+            # fitted to the employed total, and the real labour force table is the published one.
+            basis = {"employed_2024": ("employment", "estimated", "fitted"),
+                     "labour_force_2024": ("labour_force", "real", "read")}.get(name)
+            provenance = (info.get("tables", {}).get(basis[0], {}).get("provenance")
+                          if basis else None)
+            text = t(f"ref.{name}.{basis[2]}" if basis and provenance == basis[1] else f"ref.{name}")
         rows.append({"reference": text, "published": _reference_value(ref["published"], ref, t),
                      "this_run": _reference_value(ref["this_run"], ref, t), "source": ref["source"]})
     return {"tables": tables, "missing": missing, "references": pd.DataFrame(rows),

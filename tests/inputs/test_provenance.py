@@ -119,3 +119,21 @@ def test_provenance_view_lists_tables_missing_tables_and_references_in_every_lan
     assert english["published"].tolist() == ["34.5", "27.5", "1"]
     assert english["this_run"].tolist() == ["10.0", "2.0", "1"]
     assert provenance_view(info, Labels("ru"))["references"]["this_run"].tolist()[0] == "10,0"
+
+
+def test_a_reference_says_what_it_rests_on_only_where_it_is_so():
+    references = [{"reference": "employed_2024", "published": 1, "this_run": 1, "unit": "persons",
+                   "source": "z"},
+                  {"reference": "labour_force_2024", "published": 1, "this_run": 1,
+                   "unit": "persons", "source": "z"}]
+    real = {"tables": {"employment": {"provenance": "estimated"},
+                       "labour_force": {"provenance": "real"}}, "references": references}
+    sample = {"tables": {"employment": {"provenance": "synthetic"}}, "references": references}
+    for lang in ("en", "ru", "kk"):
+        t = Labels(lang)
+        assert provenance_view(real, t)["references"]["reference"].tolist() == [
+            t("ref.employed_2024.fitted"), t("ref.labour_force_2024.read")]
+        assert provenance_view(sample, t)["references"]["reference"].tolist() == [
+            t("ref.employed_2024"), t("ref.labour_force_2024")]
+    assert provenance_view(sample, Labels("en"))["references"]["reference"].tolist() == [
+        "Employed, 2024 (persons)", "Labour force, 2024 (persons)"]
