@@ -8,6 +8,7 @@ so the report and the workbook print the same sentences.
 from __future__ import annotations
 
 import html
+import re
 from typing import Callable
 
 import pandas as pd
@@ -21,8 +22,19 @@ OPENING_FLOWS = ("expansion", "retirements", "deaths", "emigration")
 YEARS = 10
 
 
+# A command of the library, or an option with its value, as the texts of the report name them.
+COMMAND = re.compile(r"labor-forecast(?: (?:quota|forecast|backtest|validate|real-data|sample-data))?"
+                     r"|(?<![\w-])--[a-z][a-z-]*(?: (?:\d+|all))?")
+
+
 def _esc(value: object) -> str:
     return html.escape(str(value), quote=True)
+
+
+def prose_html(text: str) -> str:
+    """``text`` escaped, with the commands and options it names as code that does not break
+    across lines (``labor-`` / ``forecast backtest`` would be copied wrong)."""
+    return COMMAND.sub(lambda m: f'<code class="cmd">{m.group(0)}</code>', _esc(text))
 
 
 def notes_html(notes: dict) -> str:
@@ -35,14 +47,14 @@ def quality_html(notes: dict, t) -> str:
     """The "how good is this?" paragraph of the summary."""
     if not notes.get("quality"):
         return ""
-    return f'<h3>{_esc(t("quality.title"))}</h3><p id="quality">{_esc(notes["quality"])}</p>'
+    return f'<h3>{_esc(t("quality.title"))}</h3><p id="quality">{prose_html(notes["quality"])}</p>'
 
 
 def absent_html(notes: dict, name: str) -> str:
     """How to get the missing optional piece ``name`` (or, for ``backtest_note``, what a
     scenario's back-test scores); empty when there is no note."""
     text = notes.get(name) if name == "backtest_note" else (notes.get("absent") or {}).get(name)
-    return f'<p class="absent" id="absent-{name}">{_esc(text)}</p>' if text else ""
+    return f'<p class="absent" id="absent-{name}">{prose_html(text)}</p>' if text else ""
 
 
 def openings_view(shortage: pd.DataFrame, t) -> pd.DataFrame:

@@ -20,7 +20,7 @@ from forecast.deliverables.balance import approved_last_year
 from forecast.deliverables.content import PlannerContent, backtest_origins_text
 from forecast.deliverables.provenance import data_basis, provenance_view
 from forecast.deliverables.backtest_text import document_title
-from forecast.deliverables.notes_html import absent_html, ministry_html, notes_html, quality_html
+from forecast.deliverables.notes_html import absent_html, ministry_html, notes_html, prose_html, quality_html
 from forecast.deliverables.formats import (is_persons, is_share, person_columns, setting_rows,
                                           share_text, small_number, unit_kind)
 from forecast.deliverables.hyphenation import hyphenate
@@ -43,6 +43,7 @@ nav ol{columns:2;margin:.5rem 0;padding-left:1.2rem}nav a{color:var(--accent)}
 .figures{display:grid;grid-template-columns:repeat(auto-fit,minmax(11rem,1fr));gap:.6rem;margin:1rem 0}
 .figure{border:1px solid var(--line);border-radius:6px;padding:.6rem .8rem}
 .figure b{display:block;font-size:1.4rem}.figure span{color:var(--muted);font-size:.85rem}
+.figure.range b{font-size:1.1rem;white-space:nowrap;line-height:2.1rem}code.cmd{white-space:nowrap}
 .range-note{color:var(--muted);font-size:.85rem;margin-top:-.4rem}
 figure.chart{margin:1rem 0}figure.chart svg{width:100%;height:auto;display:block}
 figcaption{color:var(--muted);font-size:.85rem;margin-top:.3rem}
@@ -173,13 +174,14 @@ def _settings_html(settings: dict, labels: Labels) -> str:
 
 
 def _absent(labels: Labels, what: str) -> str:
-    return f'<p class="absent">{_esc(labels("absent", what=labels(what)))}</p>'
+    return f'<p class="absent">{prose_html(labels("absent", what=labels(what)))}</p>'
 
 
 def figure_html(name: str, svg: str, caption: str) -> str:
     """A chart's SVG in its ``<figure>``, with its caption."""
     return (f'<figure class="chart" id="chart-{name}" data-chart="{name}">{svg}'
-            f"<figcaption>{_esc(caption)}</figcaption></figure>")
+            f"<figcaption>{prose_html(caption)}</figcaption></figure>")
+
 
 
 def _piece_html(piece, labels: Labels) -> str:
@@ -252,7 +254,9 @@ def render_report(content: PlannerContent) -> str:
         uptake = info["uptake"]
         figures[2:2] = [(t.integer(uptake["expected_uptake"]), t("fig.uptake")),
                         (t.integer(uptake["expected_unused"]), t("fig.unused"))]
-    cards = "".join(f'<div class="figure"><b>{_esc(v)}</b><span>{_esc(k)}</span></div>' for v, k in figures)
+    # The range is two figures: smaller, and on one line, so that it does not break at the dash.
+    cards = "".join(f'<div class="figure{" range" if k == t("fig.range_card") else ""}">'
+                    f'<b>{_esc(v)}</b><span>{_esc(k)}</span></div>' for v, k in figures)
     # The synthetic-data warning is the banner at the top of the page: not repeated here.
     warnings = "".join(f"<li>{_esc(translate_warning(w, t))}</li>" for w in info.get("warnings", [])
                        if not (content.synthetic and w.startswith(NOTICE)))

@@ -36,7 +36,7 @@ class _Tables(HTMLParser):
             self._open[-1]["rows"].append([])
         elif tag in ("td", "th") and self._open:
             self._cell = ""
-        elif tag == "div" and attrs.get("class") == "figure":
+        elif tag == "div" and "figure" in (attrs.get("class") or "").split():
             self._card = []
         elif tag in ("b", "span") and self._card is not None:
             self._cell = ""

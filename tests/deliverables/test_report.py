@@ -203,7 +203,7 @@ def test_the_demand_back_test_names_its_origins_in_report_and_workbook(sample_qu
     sentence = T("caption.backtest_origins", first=2018, last=2021, count=4, horizon=3,
                  default=COMMAND_WINDOWS)
     page = (sample_quota_run / "report.html").read_text(encoding="utf-8")
-    assert markup.escape(sentence, quote=False) in page
+    assert markup.escape(sentence, quote=False) in re.sub(r'</?code[^>]*>', "", page)
     book = load_workbook(sample_quota_run / "quota.xlsx", read_only=True)
     texts = [c for row in book[T("sheet.backtest")].iter_rows(values_only=True) for c in row if c]
     book.close()
@@ -238,3 +238,12 @@ def test_the_summary_says_why_a_negative_net_shortage_still_gives_a_quota(sample
     summary = _section((sample_quota_run / "report.html").read_text(encoding="utf-8"), "summary")
     assert markup.escape(sentence) in summary
     assert f"{t.integer(steps['net_shortage'])}<" in summary.replace("</b>", "<")  # the card
+
+
+def test_commands_and_ranges_do_not_break_across_lines(job):
+    _, _, page = job
+    # The kk caption names the command mid-sentence; copied from a broken line it would not run.
+    assert '<code class="cmd">labor-forecast backtest</code>' in page
+    assert '<code class="cmd">--windows</code>' in page
+    assert re.search(r'<div class="figure range"><b>[\d\u00a0\u202f ,.]+ – [\d\u00a0\u202f ,.]+</b>', page)
+    assert "code.cmd{white-space:nowrap}" in page and ".figure.range b{" in page

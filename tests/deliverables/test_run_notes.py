@@ -116,7 +116,7 @@ def test_a_scenario_run_names_its_scenario_everywhere(scenario_run):
     # Nothing is "not computed" without a way to get it.
     t_absent = [t("absent", what=t(f"piece.{name}")) for name in ("scenarios", "quota_backtest")]
     for text, piece in zip(t_absent, ("scenarios", "quota_backtest")):
-        assert re.search(rf'{re.escape(text)}</p><p class="absent" id="absent-{piece}">[^<]*--', page), piece
+        assert re.search(rf'{re.escape(text)}</p><p class="absent" id="absent-{piece}">[^<]*<code class="cmd">--', page), piece
     assert "--compare all" in page and "--backtest 3" in page
     book = load_workbook(out / "quota.xlsx", read_only=True)
     summary = [row[0] for row in book[t("sheet.summary")].iter_rows(values_only=True) if row and row[0]]
