@@ -28,7 +28,7 @@ from forecast.deliverables.content import PlannerContent, backtest_origins_text
 from forecast.deliverables.provenance import data_basis, provenance_view
 from forecast.deliverables.stable_xlsx import save_stable
 from forecast.deliverables.outputs import safe_text
-from forecast.deliverables.cell_values import (INTEGER, column_format, plain_numbers,
+from forecast.deliverables.cell_values import (DECIMAL, INTEGER, column_format, plain_numbers,
                                               plain_value, unit_value)
 from forecast.deliverables.formats import PERCENT, is_share, person_columns, setting_rows, unit_kind
 from forecast.deliverables.i18n import Labels
@@ -259,6 +259,18 @@ def _headline(sheet: Worksheet, content: PlannerContent) -> None:
     sheet.column_dimensions["A"].width = 60
 
 
+def _reference_numbers(sheet: Worksheet, first_row: int, references: list[dict]) -> None:
+    """The published figures and this run's counterparts as numbers, not the report's texts:
+    persons whole, percentages with one decimal (the references' rows from ``first_row``)."""
+    for r, ref in enumerate(references, start=first_row):
+        for column, key in ((2, "published"), (3, "this_run")):
+            value = ref.get(key)
+            if value is None or value != value:
+                continue  # shown as "-"
+            cell = sheet.cell(row=r, column=column, value=float(value))
+            cell.number_format = DECIMAL if ref.get("unit") == "%" else INTEGER
+
+
 def _absent(sheet: Worksheet, labels: Labels, what: str, row: int = 1) -> int:
     return _note(sheet, row, labels("absent", what=labels(what)))
 
@@ -345,7 +357,9 @@ def write_workbook(path: Path, content: PlannerContent) -> None:
     for key in ("tables", "missing", "references"):
         if len(view[key]):
             row = _note(sheet, row, t(f"provenance.{key}"), font=TOTAL_FONT)
-            row = _table(sheet, view[key], t, start_row=row)
+            start, row = row, _table(sheet, view[key], t, start_row=row)
+            if key == "references":
+                _reference_numbers(sheet, start + 1, info["references"])
     if content.synthetic:
         _note(sheet, row, notice(t.lang), fill=BANNER_FILL)
     # The first day after the data end: fixed for given inputs, and a plausible date to a reader.

@@ -248,3 +248,15 @@ def test_long_texts_are_wrapped_where_a_reader_can_see_them():
     assert long_cell.alignment.wrap_text and not short_cell.alignment.wrap_text
     assert sheet.row_dimensions[6].height == workbook.LINE_HEIGHT * 10  # 500 / 50 characters
     assert sheet.column_dimensions["B"].width == workbook.MAX_WIDTH
+
+
+def test_published_references_are_numbers_a_spreadsheet_can_add(book):
+    t = Labels("ru")
+    sheet = book[t("sheet.sources")]
+    rows = {row[0].value: row for row in sheet.iter_rows() if row[0].value}
+    employed = rows[t("ref.employed_2024")]
+    assert isinstance(employed[1].value, (int, float)) and employed[1].value > 9_000_000
+    assert employed[1].number_format == "#,##0" and isinstance(employed[2].value, (int, float))
+    shares = [row for label, row in rows.items() if isinstance(label, str) and "(%)" in label]
+    assert shares and all(isinstance(row[1].value, (int, float)) and row[1].number_format == "#,##0.0"
+                          for row in shares)
