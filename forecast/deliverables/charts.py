@@ -253,6 +253,10 @@ def waterfall(content: PlannerContent) -> str:
         axis.bar(total, level, color=INK, width=0.7)
         axis.annotate(t.integer(level), (total, max(level, 0)), xytext=(0, 3),
                       textcoords="offset points", ha="center", fontsize=8, fontweight="bold")
+        # Room above the tallest bar for its label (a falling bar's base is a sticky edge that
+        # holds the autoscaled limit at the top of the stack).
+        low, high = axis.get_ylim()
+        axis.set_ylim(low, high + 0.08 * (high - low))
         axis.axhline(0, color=MUTED, lw=0.8)
         names = [textwrap.fill(t.driver(name), 16, break_long_words=False)
                  for name in [*drivers.index]] + [textwrap.fill(t("chart.shortage"), 16)]

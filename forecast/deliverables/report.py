@@ -178,7 +178,8 @@ def _absent(labels: Labels, what: str) -> str:
 
 
 def figure_html(name: str, svg: str, caption: str) -> str:
-    """A chart's SVG in its ``<figure>``, with its caption."""
+    """A chart's SVG in its ``<figure>``, with its caption (its first sentence read aloud)."""
+    svg = svg.replace("<svg", f'<svg role="img" aria-label="{_esc(caption.split(". ")[0])}"', 1)
     return (f'<figure class="chart" id="chart-{name}" data-chart="{name}">{svg}'
             f"<figcaption>{prose_html(caption)}</figcaption></figure>")
 
@@ -254,7 +255,6 @@ def render_report(content: PlannerContent) -> str:
         uptake = info["uptake"]
         figures[2:2] = [(t.integer(uptake["expected_uptake"]), t("fig.uptake")),
                         (t.integer(uptake["expected_unused"]), t("fig.unused"))]
-    # The range is two figures: smaller, and on one line, so that it does not break at the dash.
     cards = "".join(f'<div class="figure{" range" if k == t("fig.range_card") else ""}">'
                     f'<b>{_esc(v)}</b><span>{_esc(k)}</span></div>' for v, k in figures)
     # The synthetic-data warning is the banner at the top of the page: not repeated here.

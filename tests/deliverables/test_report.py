@@ -247,3 +247,12 @@ def test_commands_and_ranges_do_not_break_across_lines(job):
     assert '<code class="cmd">--windows</code>' in page
     assert re.search(r'<div class="figure range"><b>[\d\u00a0\u202f ,.]+ – [\d\u00a0\u202f ,.]+</b>', page)
     assert "code.cmd{white-space:nowrap}" in page and ".figure.range b{" in page
+
+
+def test_every_chart_has_a_label_read_aloud(job):
+    _, _, page = job
+    svgs = re.findall(r"<svg\b[^>]*>", page)
+    assert len(svgs) >= len(CHARTS)
+    labels = [re.search(r'role="img" aria-label="([^"]+)"', tag) for tag in svgs
+              if 'role="img"' in tag]
+    assert len(labels) == len(CHARTS) and all(label and len(label.group(1)) > 10 for label in labels)
