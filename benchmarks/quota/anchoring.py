@@ -24,44 +24,26 @@ from __future__ import annotations
 
 import argparse
 import tempfile
-import time
 from pathlib import Path
 
 import forecast
 from benchmarks._process import RESULTS_DIR, save_json
 from benchmarks.models._common import run_record
-from benchmarks.worlds import WORLDS
-import forecast.quota.backtest as quota_backtest
-from benchmarks.worlds.run import FIRST_YEAR, LAST_YEAR, QUICK_FIRST_YEAR, SEED, uncapped_policy
-from forecast.quota.policy import Policy, load_policy
+from benchmarks.quota.recorded import recorded_backtest, uncapped_worlds
+from forecast.quota.policy import Policy
 from forecast.shortage.definitions import Assumptions
 
 SAMPLE_ORIGINS = [2016, 2017, 2018, 2019, 2020, 2021, 2022]
 QUICK_SAMPLE_ORIGINS = [2018, 2022]
-WORLD_YEARS = 3
 MEASURES = ("allocation_error", "mean_distribution_error", "mean_rank_correlation")
 
 
 def _backtest(data, truth, origins, policy, mix: bool) -> dict:
     """The back-test with the option set, and the forecast's share each origin's run chose."""
-    shares = []
-    forecast_shortage = quota_backtest.forecast_shortage
-
-    def recorded(*args, **kwargs):
-        kwargs["assumptions"] = Assumptions(mix_observed_balance=mix)
-        result = forecast_shortage(*args, **kwargs)
-        shares.append(result.demand_model.get("balance_forecast_share", 1.0))
-        return result
-
-    quota_backtest.forecast_shortage = recorded
-    started = time.perf_counter()
-    try:
-        result = quota_backtest.backtest_quota(data, truth, origins, policy=policy, with_hindsight=False)
-    finally:
-        quota_backtest.forecast_shortage = forecast_shortage
-    summary = result.summary.set_index("rule")
-    row = {"mix_observed_balance": mix, "forecast_shares": shares,
-           "seconds": round(time.perf_counter() - started, 1)}
+    summary, shares, seconds = recorded_backtest(
+        data, truth, origins, policy, {"assumptions": Assumptions(mix_observed_balance=mix)},
+        lambda result: result.demand_model.get("balance_forecast_share", 1.0))
+    row = {"mix_observed_balance": mix, "forecast_shares": shares, "seconds": seconds}
     for rule in ("recommendation", "last_year_need", "status_quo"):
         row[rule] = {m: round(float(summary.loc[rule, m]), 4) for m in MEASURES}
     return row
@@ -77,14 +59,7 @@ def main(argv: list[str] | None = None) -> dict:
     for mix in (False, True):
         cases.append({"case": "sample", "origins": origins, **_backtest(data, truth, origins, Policy(), mix)})
     with tempfile.TemporaryDirectory(prefix="anchoring-") as tmp:
-        policy_file = uncapped_policy(Path(tmp) / "policy_uncapped.toml")
-        policy = load_policy(policy_file)
-        first = QUICK_FIRST_YEAR if args.quick else FIRST_YEAR
-        for name, build in WORLDS.items():
-            world = build(Path(tmp) / name / "world", seed=SEED, last_year=LAST_YEAR, first_year=first)
-            folder = world.write_data(Path(tmp) / name / "full", through=LAST_YEAR + WORLD_YEARS)
-            world_data = forecast.load_data(folder)
-            world_origins = [LAST_YEAR + k for k in range(WORLD_YEARS)]
+        for name, world_data, world_origins, policy in uncapped_worlds(Path(tmp), args.quick):
             for mix in (False, True):
                 cases.append({"case": name, "origins": world_origins,
                               **_backtest(world_data, None, world_origins, policy, mix)})
