@@ -145,7 +145,8 @@ def sectors_chart(content: PlannerContent, top: int = 10) -> str:
     t = content.labels
     frame = content.by_sector.sort_values(["quota", "sector"], ascending=[False, True]).head(top)
     frame = frame.iloc[::-1]
-    names = [textwrap.shorten(n, 48, placeholder="…") for n in frame["sector_name"]]
+    # Long names on two lines rather than cut: a planner must recognise the sector.
+    names = [textwrap.fill(n, 40, max_lines=2, placeholder="…") for n in frame["sector_name"]]
     with matplotlib.rc_context(_STYLE):
         figure = _figure(10, 0.42 * len(frame) + 1.2)
         axis = figure.subplots()
