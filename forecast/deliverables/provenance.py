@@ -25,6 +25,13 @@ def data_basis(info: dict, labels: Labels) -> tuple[list[str], list[str]]:
     return lines, [translate_missing(text, t) for text in missing.values()]
 
 
+# What a reference figure rests on, said only where it is so: (table, its provenance then, label
+# suffix). The real-data grid is fitted to the employed total; the real labour force table is
+# the published one.
+REFERENCE_BASIS = {"employed_2024": ("employment", "estimated", "fitted"),
+                   "labour_force_2024": ("labour_force", "real", "read")}
+
+
 def _reference_value(value, ref: dict, labels: Labels) -> str:
     """A published figure or its counterpart as text in its own unit: persons whole, percentages
     with one decimal, so a column mixing the two reads evenly (9.3 and 4.0, not 9.30 and 4)."""
@@ -60,10 +67,7 @@ def provenance_view(info: dict, labels: Labels) -> dict:
         elif name.startswith("permits_in_use_"):
             text = t("ref.permits_in_use", year=name.rsplit("_", 1)[1])
         else:
-            # What the figure rests on is said only where it is so: the real-data grid is
-            # fitted to the employed total, and the real labour force table is the published one.
-            basis = {"employed_2024": ("employment", "estimated", "fitted"),
-                     "labour_force_2024": ("labour_force", "real", "read")}.get(name)
+            basis = REFERENCE_BASIS.get(name)
             provenance = (info.get("tables", {}).get(basis[0], {}).get("provenance")
                           if basis else None)
             text = t(f"ref.{name}.{basis[2]}" if basis and provenance == basis[1] else f"ref.{name}")

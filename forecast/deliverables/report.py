@@ -184,7 +184,6 @@ def figure_html(name: str, svg: str, caption: str) -> str:
             f"<figcaption>{prose_html(caption)}</figcaption></figure>")
 
 
-
 def _piece_html(piece, labels: Labels) -> str:
     """Render an optional result whatever its shape: a table, a list of records, a mapping of
     values or of tables, or a dataclass of those."""
@@ -240,9 +239,9 @@ def render_report(content: PlannerContent) -> str:
     parts.append("<nav><ol>" + "".join(f'<li><a href="#{s}">{_esc(t("section." + s))}</a></li>'
                                        for s in SECTIONS) + "</ol></nav>")
 
+    range_card = (f"{t.integer(totals['quota_low'])} – {t.integer(totals['quota_high'])}", t("fig.range_card"))
     figures = [
-        (t.integer(totals["quota"]), t("fig.quota")),
-        (f"{t.integer(totals['quota_low'])} – {t.integer(totals['quota_high'])}", t("fig.range_card")),
+        (t.integer(totals["quota"]), t("fig.quota")), range_card,
         (t.integer(totals["cap"]), t("fig.cap_binding") if totals["cap_binding"] else t("fig.cap")),
         (t.integer(totals["foreign_need"]), t("fig.need")),
         (t.integer(content.notes["net_shortage"]), t("fig.net_shortage", year=content.year)),
@@ -255,8 +254,8 @@ def render_report(content: PlannerContent) -> str:
         uptake = info["uptake"]
         figures[2:2] = [(t.integer(uptake["expected_uptake"]), t("fig.uptake")),
                         (t.integer(uptake["expected_unused"]), t("fig.unused"))]
-    cards = "".join(f'<div class="figure{" range" if k == t("fig.range_card") else ""}">'
-                    f'<b>{_esc(v)}</b><span>{_esc(k)}</span></div>' for v, k in figures)
+    cards = "".join(f'<div class="figure{" range" if card is range_card else ""}">'
+                    f'<b>{_esc(card[0])}</b><span>{_esc(card[1])}</span></div>' for card in figures)
     # The synthetic-data warning is the banner at the top of the page: not repeated here.
     warnings = "".join(f"<li>{_esc(translate_warning(w, t))}</li>" for w in info.get("warnings", [])
                        if not (content.synthetic and w.startswith(NOTICE)))

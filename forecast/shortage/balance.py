@@ -26,7 +26,6 @@ import numpy as np
 import pandas as pd
 
 from features import demographic_features, single_year_population
-from forecast.inputs.schema import SKILLS
 from forecast.shortage.cell_layout import CellLayout, cell_layout
 from forecast.shortage.definitions import Assumptions
 from forecast.shortage.panel import SeriesPanel
@@ -36,8 +35,10 @@ if TYPE_CHECKING:
     from forecast.shortage.stock_dynamics import StockDynamics
 
 SEEKERS = ["graduates", "immigration", "internal_migration", "unemployed"]
-MIGRATION_COLUMNS = {"emigration": "emigration", "immigration": "immigration",
-                     "internal": "internal_migration"}
+# Each migration flow's column, and the assumption giving the share of it in work.
+MIGRATION_COLUMNS = {"emigration": ("emigration", "emigrant_workers"),
+                     "immigration": ("immigration", "migrant_participation"),
+                     "internal": ("internal_migration", "migrant_participation")}
 # The balance's columns after the cell, the year and its demand, in the table's order.
 COLUMNS = ["expansion", "retirements", "deaths", "emigration", "immigration", "internal_migration",
            "graduates", "unemployed", "unfilled"]
@@ -102,14 +103,12 @@ def _balance(tables: dict[str, pd.DataFrame], origin: int, year: int, demand: pd
     # Each cell's share of its region's demand at the same skill level.
     totals = cells.region_skill_groups.sum(before)[cells.region_skill_code]
     skill_share = np.divide(before, totals, out=np.zeros(cells.n_cells), where=totals > 0)
-    rates = {"emigration": assumptions.emigrant_workers,
-             "immigration": assumptions.migrant_participation,
-             "internal": assumptions.migrant_participation}
-    for kind, column in MIGRATION_COLUMNS.items():
+    for kind, (column, rate) in MIGRATION_COLUMNS.items():
         groups = cells.migration.get(kind)
         # Net internal migration may be negative; emigrants and immigrants may not.
         columns[column] = (np.zeros(cells.n_cells) if groups is None else
-                           skill_share * groups.per_cell(flow, clip=kind != "internal") * rates[kind])
+                           skill_share * groups.per_cell(flow, clip=kind != "internal")
+                           * getattr(assumptions, rate))
     columns["graduates"] = _graduate_supply(cells, flow, before, school_leavers, assumptions)
     columns["unemployed"] = _unemployed(cells, flow, assumptions, skill_share)
     keep_share = None
@@ -218,7 +217,7 @@ def _unemployed(cells: CellLayout, flows: np.ndarray, assumptions: Assumptions,
     if cells.applicants is None:
         return np.zeros(cells.n_cells)
     applicants = pd.Series(np.clip(flows[cells.applicants], 0.0, None), index=cells.applicant_regions)
-    mix = dict(zip(SKILLS, assumptions.applicant_skill_mix))
-    skill_mix = np.array([mix.get(skill, np.nan) for skill in cells.skill], dtype=float)
+    # A skill outside SKILLS (code -1) reads the appended NaN: it has no share of the applicants.
+    skill_mix = np.append(np.asarray(assumptions.applicant_skill_mix, dtype=float), np.nan)[cells.skill_code]
     pool = cells.by_region(applicants) * skill_mix * assumptions.unemployed_placement
     return pool * skill_share

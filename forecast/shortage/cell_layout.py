@@ -18,7 +18,7 @@ from functools import lru_cache
 import numpy as np
 import pandas as pd
 
-from forecast.inputs.schema import EDUCATION_TO_SKILL
+from forecast.inputs.schema import EDUCATION_TO_SKILL, SKILLS
 
 MIGRATION_KINDS = ("emigration", "immigration", "internal")
 GRADUATE_SKILL = {"higher": "high", "tvet": "medium"}
@@ -80,7 +80,8 @@ class CellLayout:
     ----------
     n_cells : int
     region, sector, skill : numpy.ndarray
-        Each cell's keys; ``low`` marks the low-skill cells.
+        Each cell's keys; ``low`` marks the low-skill cells, ``skill_code`` is each cell's
+        position in :data:`~forecast.inputs.schema.SKILLS` (-1 for another skill).
     regions : pandas.Index
         The cells' distinct regions; ``region_code`` is each cell's position in it.
     region_groups : Grouping
@@ -98,14 +99,14 @@ class CellLayout:
     """
 
     def __init__(self, cell_ids: tuple[str, ...], flow_ids: tuple[str, ...]):
-        self.region, self.sector, self.skill = (np.array(part, dtype=object)
-                                                for part in id_parts(cell_ids, 4)[1:4])
-        n_cells = len(cell_ids)
+        self.region, self.sector, self.skill = id_parts(cell_ids, 4)[1:4]
+        self.n_cells = len(cell_ids)
         region_code, regions = pd.factorize(pd.Index(self.region, dtype=object))
         self.region_code, self.regions = region_code, pd.Index(regions, dtype=object)
         pair_code, pairs = pd.factorize(pd.MultiIndex.from_arrays([self.region, self.skill]))
         self.region_skill_groups, self.region_skill_code = Grouping(pair_code, len(pairs)), pair_code
         self.low = self.skill == "low"
+        self.skill_code = pd.Index(SKILLS).get_indexer(self.skill)
         self.region_groups = Grouping(region_code, len(regions))
 
         kinds, regions_of, second, third = id_parts(flow_ids, 4)
@@ -125,12 +126,9 @@ class CellLayout:
         rows = np.flatnonzero(kinds == "applicants")
         self.applicants = rows if len(rows) else None
         self.applicant_regions = pd.Index(regions_of[rows], dtype=object)
-        self.n_cells = n_cells
 
     def by_region(self, values: pd.Series) -> np.ndarray:
         """Each cell's value of ``values`` (indexed by region), 0 where it has none."""
-        if len(values) == 0:
-            return np.zeros(self.n_cells)
         return values.reindex(self.regions).fillna(0.0).to_numpy(dtype=float)[self.region_code]
 
 
