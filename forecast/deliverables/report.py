@@ -378,10 +378,11 @@ def _mechanism_sections(view: dict, t: Labels) -> str:
 
 
 def _planned_note(content: PlannerContent, t: Labels) -> str:
-    """How the drivers' central shortage and the one the quota is planned on differ."""
-    q = content.shortage_quantiles
-    return t("caption.drivers_planned", central=t.integer(q["central"]),
-             planned=t.integer(q["planned"]),
+    """How the drivers' central shortage and the one the quota is planned on relate."""
+    central, planned = (t.integer(content.shortage_quantiles[k]) for k in ("central", "planned"))
+    if planned == central:
+        return t("caption.drivers_planned_central", central=central)
+    return t("caption.drivers_planned", central=central, planned=planned,
              quantile=round(100 * float(content.info["policy"].get("planning_quantile", 0.5))))
 
 

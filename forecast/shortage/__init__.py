@@ -15,7 +15,8 @@ migration, hires from the unemployed). Read in this order:
   (:mod:`~forecast.shortage.cell_layout`: where each flow lands among the cells);
 - :mod:`~forecast.shortage.forecast`: :func:`forecast_shortage` forecasts every series with
   :class:`models.AutoForecaster` (features from the ``features`` package), reconciles demand,
-  computes the balance and calibrates its quantiles on back-test errors;
+  computes the balance and calibrates its quantiles on back-test errors
+  (:mod:`~forecast.shortage.calibration`: which origins, and the offsets their errors give);
 - :mod:`~forecast.shortage.demand_growth`: the panel model of demand growth across all cells,
   and its mix with the univariate growth; :mod:`~forecast.shortage.growth_fits`: its fits for
   every origin, in threads beside the univariate forecasts; :mod:`~forecast.shortage.unfilled`: the unfilled
@@ -30,10 +31,10 @@ migration, hires from the unemployed). Read in this order:
 """
 
 from forecast.shortage.balance import balance, observed_balance
+from forecast.shortage.calibration import calibration_origins, conformal_offsets
 from forecast.shortage.definitions import (DRIVERS, MAX_HORIZON, MIN_HISTORY, QUANTILES, TIERS,
                                            Assumptions, ShortageForecast)
-from forecast.shortage.forecast import (borrow_for_small_cells, calibration_origins,
-                                        classify_tiers, forecast_shortage)
+from forecast.shortage.forecast import borrow_for_small_cells, classify_tiers, forecast_shortage
 from forecast.shortage.panel import SeriesPanel, build_series_panel
 from forecast.shortage.stock_dynamics import (StockDynamics, StockDynamicsByOrigin, fit_stock_identity,
                                               stock_dynamics_of)
@@ -41,4 +42,4 @@ from forecast.shortage.stock_dynamics import (StockDynamics, StockDynamicsByOrig
 __all__ = ["Assumptions", "DRIVERS", "MAX_HORIZON", "MIN_HISTORY", "QUANTILES", "SeriesPanel",
            "ShortageForecast", "StockDynamics", "StockDynamicsByOrigin", "TIERS", "balance",
            "borrow_for_small_cells", "build_series_panel", "calibration_origins", "classify_tiers",
-           "fit_stock_identity", "forecast_shortage", "observed_balance", "stock_dynamics_of"]
+           "conformal_offsets", "fit_stock_identity", "forecast_shortage", "observed_balance", "stock_dynamics_of"]

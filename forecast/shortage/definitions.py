@@ -70,6 +70,12 @@ class Assumptions:
         the calibration origins' back-test chooses (:mod:`forecast.shortage.anchoring`). On by
         default: chosen share 1 (the forecast alone) at most origins of the sample, 0.25 in
         the worlds where need persists (``benchmarks/results/anchoring.json``).
+    bias_correction : bool
+        Shift the shortage quantiles by the median of the calibration origins' errors, the
+        central forecast's past bias (:func:`~forecast.shortage.calibration.conformal_offsets`).
+        Off by default: the median is then the central forecast, and the proposal no longer
+        moves with the handful of years the bias is estimated on
+        (``benchmarks/results/calibration_windows.json``).
     """
 
     retirement_exit: float = 0.8
@@ -87,6 +93,7 @@ class Assumptions:
     carry_unfilled: bool = True
     frictional_quantile: float = 0.25
     mix_observed_balance: bool = True
+    bias_correction: bool = False
 
     def __post_init__(self) -> None:
         for name, value in asdict(self).items():

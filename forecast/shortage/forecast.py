@@ -23,7 +23,8 @@ from forecast.inputs.real.flags import estimation_cv, selection_unscored, unscor
 from forecast.shortage.arguments import check_forecast_arguments
 from forecast.shortage.anchoring import aligned_observed, anchor_weight, mix_with_observed
 from forecast.shortage.balance import ObservedBalances, balance
-from forecast.shortage.definitions import (DEFAULT_DEMAND_MODEL, DRIVERS, MAX_HORIZON, MIN_HISTORY,
+from forecast.shortage.calibration import calibration_origins, conformal_offsets
+from forecast.shortage.definitions import (DEFAULT_DEMAND_MODEL, DRIVERS, MAX_HORIZON,
                                            QUANTILES, TOTAL_LABELS,
                                            Assumptions, ShortageForecast)
 from forecast.shortage.demand_growth import combination_weight, growth_design, trainable_features
@@ -123,16 +124,6 @@ def _reconciled_demand(predicted: pd.DataFrame, model: AutoForecaster, origin: i
         cells = coherent[coherent["unique_id"].str.startswith("demand|")]
         out[year] = pd.Series(cells["yhat"].to_numpy(), index=cells["unique_id"].to_numpy())
     return out, how
-
-
-
-def calibration_origins(first_year: int, origin: int, horizon: int, n_windows: int,
-                        min_years: int = MIN_HISTORY) -> list[int]:
-    """Past origins whose ``horizon``-year-ahead balance can be checked against what was observed:
-    the latest ``n_windows`` of them, each with at least ``min_years`` years of data."""
-    latest = origin - horizon
-    earliest = first_year + min_years - 1
-    return [o for o in range(latest, latest - n_windows, -1) if o >= earliest]
 
 
 def forecast_shortage(data: Dataset, year: int, *, assumptions: Assumptions | None = None,
@@ -279,12 +270,7 @@ def forecast_shortage(data: Dataset, year: int, *, assumptions: Assumptions | No
         errors.append(error / scale.reindex(ids).fillna(1.0).to_numpy())
     ids = "demand|" + table["region"] + "|" + table["sector"] + "|" + table["skill"]
     cell_scale = scale.reindex(ids).fillna(1.0).to_numpy()
-    if errors:
-        pooled = np.concatenate(errors)
-        pooled = pooled[np.isfinite(pooled)]
-        offsets = np.quantile(pooled, QUANTILES)
-    else:  # too little history to back-test: a wide normal band of four typical changes
-        offsets = stats.norm.ppf(QUANTILES) * 4.0
+    offsets = conformal_offsets(errors, QUANTILES, bias_correction=assumptions.bias_correction)
     for q, offset in zip(QUANTILES, offsets):
         table[f"shortage_p{round(q * 100):02d}"] = table["shortage"] + cell_scale * offset
     cv = estimation_cv(tables, origin)

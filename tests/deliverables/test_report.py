@@ -256,3 +256,29 @@ def test_every_chart_has_a_label_read_aloud(job):
     labels = [re.search(r'role="img" aria-label="([^"]+)"', tag) for tag in svgs
               if 'role="img"' in tag]
     assert len(labels) == len(CHARTS) and all(label and len(label.group(1)) > 10 for label in labels)
+
+
+def _drivers_caption(page: str) -> str:
+    import html as markup
+
+    section = page.split('<section id="drivers">', 1)[1].split("</section>", 1)[0]
+    caption = section.split("<figcaption", 1)[1].split("</figcaption>", 1)[0]
+    return markup.unescape(re.sub(r"<[^>]+>", "", caption))
+
+
+def test_the_drivers_caption_gives_the_planned_shortage_where_it_differs_from_the_central(job):
+    """Planned at another quantile (or with the bias correction), the skilled net shortage the
+    quota rests on differs from the drivers' sum, and the caption gives both."""
+    from dataclasses import replace
+
+    data, result, _ = job
+    content = planner_content(data, result, "en", backtest_windows=0)
+    t = Labels("en")
+    quantiles = content.shortage_quantiles
+    central = t.integer(quantiles["central"])
+    same = _drivers_caption(render_report(content))
+    assert t("caption.drivers_planned_central", central=central) in same
+    moved = replace(content, shortage_quantiles={**quantiles, "planned": quantiles["central"] + 1234})
+    caption = _drivers_caption(render_report(moved))
+    assert t("caption.drivers_planned", central=central, quantile=50,
+             planned=t.integer(quantiles["central"] + 1234)) in caption
